@@ -1,0 +1,3 @@
+from forge.cli.app import main
+
+main()

@@ -1,0 +1,64 @@
+"""The `forge` command: the root options, the command table, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from forge import __version__
+from forge.cli import config_cmd, costs_cmd, doctor_cmd, init_cmd, models_cmd
+from forge.cli.state import make_state
+from forge.errors import ExitCode, ForgeError
+
+app = typer.Typer(
+    name="forge",
+    help="Route coding tasks to the cheapest model that will do them well; validate before writing.",
+    rich_markup_mode=None,  # rich help costs ~100 ms of start-up
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold API keys
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"forge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    directory: Optional[Path] = typer.Option(None, "-C", help="Run as if forge was started in DIR.",
+                                             metavar="DIR"),
+    config: Optional[Path] = typer.Option(None, "--config", help="Use this routing.toml instead of the "
+                                          "repository's.", metavar="PATH"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override one setting, e.g. --set "
+                                             "budgets.daily_budget_usd=2.5 (repeatable).", metavar="KEY=VALUE"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    ctx.obj = make_state(directory, config, set_)
+
+
+app.command("init", help=init_cmd.__doc__)(init_cmd.init)
+app.command("doctor", help=doctor_cmd.__doc__)(doctor_cmd.doctor)
+app.command("costs", help=costs_cmd.__doc__)(costs_cmd.costs)
+app.add_typer(models_cmd.models_app, name="models")
+app.add_typer(config_cmd.config_app, name="config")
+
+
+def main() -> None:
+    """Console-script entry: run the app and map forge's errors to documented exit codes."""
+    try:
+        app()
+    except ForgeError as error:
+        print(f"forge: error: {error.one_line()}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        print("forge: interrupted", file=sys.stderr)
+        sys.exit(ExitCode.INTERRUPTED)

@@ -1,0 +1,81 @@
+"""The body of `forge costs`: read the ledger, build the report, render it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from forge import paths
+from forge.budget import budget_status
+from forge.cli import output
+from forge.cli.state import CliState
+from forge.errors import UsageError
+from forge.ledger.queries import GROUPINGS, Usage, usage
+from forge.report.costs import CostReport, build_report, parse_day, report_as_dict, time_range
+
+
+def _usages(by: str, since: float | None, until: float | None, today_start: float) -> tuple[list[Usage], list[Usage]]:
+    ledger_path = paths.ledger_file()
+    if not ledger_path.exists():  # a read-only command does not create the ledger
+        return [], []
+    from forge.ledger import Ledger
+
+    with Ledger(ledger_path) as ledger:
+        return usage(ledger.db, by, since, until), usage(ledger.db, "model", today_start, None)
+
+
+def run(st: CliState, *, today: bool, period: str | None, since: str | None, until: str | None, by: str,
+        as_json: bool, as_csv: bool) -> None:
+    if by not in GROUPINGS:
+        raise UsageError(f"--by {by!r} is not a grouping", f"use one of {', '.join(GROUPINGS)}")
+    if as_json and as_csv:
+        raise UsageError("--json and --csv both given", "choose one output format")
+    if today and (period not in (None, "day") or since or until):
+        raise UsageError("--today conflicts with --period/--since/--until", "drop --today or the other flags")
+    day = date.today()
+    rng = time_range(period or "day", parse_day(since, "--since") if since else None,
+                     parse_day(until, "--until") if until else None, day)
+    config = st.config
+    today_start = time_range("day", None, None, day).since
+    rows, today_by_model = _usages(by, rng.since, rng.until, today_start)
+    budget = budget_status(config.budgets, {u.key: u.cost_usd for u in today_by_model},
+                           sum(u.unknown_price_calls for u in today_by_model))
+    report = build_report(rng, by, rows, config.baseline_model(), budget)
+    if as_json:
+        output.print_json(report_as_dict(report))
+    elif as_csv:
+        data = report_as_dict(report)
+        header = list(data["rows"][0]) if data["rows"] else [by, *data["total"]]
+        output.print_csv(header, [list(r.values()) for r in data["rows"]])
+    else:
+        _print_text(report)
+
+
+def _print_text(report: CostReport) -> None:
+    table = output.Table(f"forge costs: {report.range.label}, by {report.group_by}",
+                         [report.group_by, "calls", "errors", "input tok", "output tok", "cost", "all-premium",
+                          "saved"])
+    for row in (*report.rows, report.total):
+        u = row.usage
+        cells = [row.key, u.calls, u.errors, f"{u.input_tokens:,}", f"{u.output_tokens:,}", output.usd(u.cost_usd),
+                 output.usd(row.baseline_usd), output.usd(row.savings_usd)]
+        if row is report.total:
+            table.footer = cells
+        else:
+            table.add(*cells)
+    output.print_table(table)
+    b = report.budget
+    lines = [
+        f"budget today: spent {output.usd(b.spent_usd)} of {output.usd(b.daily_budget_usd)}, "
+        f"warn at {output.usd(b.warn_threshold_usd)}, stop at {output.usd(b.stop_threshold_usd)}, "
+        f"{output.usd(b.remaining_usd)} left before stop: {b.state.upper()}",
+    ]
+    lines += [f"cap {c.model}: spent {output.usd(c.spent_usd)} of {output.usd(c.cap_usd)}"
+              + (" (reached)" if c.reached else "") for c in b.model_caps]
+    if report.baseline_model and report.savings_pct is not None:
+        lines.append(f"saved {output.usd(report.total.savings_usd)} ({report.savings_pct:.1f}%) against "
+                     f"pricing the same tokens on {report.baseline_model}")
+    unknown = report.total.usage.unknown_price_calls
+    if unknown:
+        lines.append(f"{unknown} call(s) had no known price and are not in the spend above; "
+                     "add their prices to routing.toml")
+    output.print_lines(lines)

@@ -1,0 +1,58 @@
+"""Body of `forge init`: detect, plan, check the plan loads, then write it atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from forge import paths
+from forge.cli import output
+from forge.cli.state import CliState
+from forge.config.build import ConfigProblem, build_config
+from forge.config.checks import check_config
+from forge.errors import ForgeError, UsageError
+from forge.providers import keys, ollama_server
+from forge.setup.init import Detected, plan_config
+
+KEY_NAMES = ("GROQ_API_KEY", "OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY")
+
+
+def _detect(directory: Path, look_for_ollama: bool) -> Detected:
+    found = {name: where for name in KEY_NAMES if (where := keys.key_source(name, directory))}
+    probe = ollama_server.probe(ollama_server.default_url(), with_context=True) if look_for_ollama else None
+    return Detected(found, probe)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory, so an interrupt never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama: bool) -> None:
+    import tomli_w
+
+    target = output_path or (paths.repo_root(st.directory) or st.directory) / paths.CONFIG_FILE_NAME
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target.parent} is not a directory", "pass --output with an existing directory")
+    plan = plan_config(_detect(st.directory, look_for_ollama))
+    try:
+        check_config(build_config(plan.data))
+    except ConfigProblem as problem:  # a bug in init, never something to write out
+        raise ForgeError(f"init built an invalid configuration at {'.'.join(problem.path)}: {problem.problem}",
+                         "report this as a bug; nothing was written") from None
+    header = ("# Written by `forge init`. Edit freely; `forge config show` prints the merged result.\n"
+              "# Prices are USD per million tokens.\n")
+    write_atomically(target, header + tomli_w.dumps(plan.data))
+    models = plan.data["models"]
+    lines = [*plan.notes, f"wrote {target}: {len(plan.data['providers'])} provider(s), {len(models)} model(s)"]
+    output.print_lines(lines)

@@ -1,0 +1,97 @@
+"""Terminal output: rich tables on a terminal, plain aligned text when piped, NO_COLOR respected."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def rich_enabled() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def console():
+    from rich.console import Console
+
+    return Console(no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+
+
+@dataclass
+class Table:
+    """Rows of cells; numbers (or text starting with $ or a digit) are right-aligned."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    footer: list[Any] | None = None
+
+    def add(self, *cells: Any) -> None:
+        self.rows.append(list(cells))
+
+
+def _right_aligned(table: Table, index: int) -> bool:
+    cells = [r[index] for r in table.rows if r[index] not in ("", "-", None)]
+    return bool(cells) and all(isinstance(c, (int, float)) or str(c)[:1] in "$0123456789" for c in cells)
+
+
+def _text(cell: Any) -> str:
+    return "-" if cell is None else str(cell)
+
+
+def print_table(table: Table) -> None:
+    if rich_enabled():
+        from rich.table import Table as RichTable
+
+        rich_table = RichTable(title=table.title, show_footer=table.footer is not None)
+        for i, name in enumerate(table.columns):
+            rich_table.add_column(name, footer=_text(table.footer[i]) if table.footer else "",
+                                  justify="right" if _right_aligned(table, i) else "left")
+        for row in table.rows:
+            rich_table.add_row(*(_text(c) for c in row))
+        console().print(rich_table)
+        return
+    lines = [table.columns, *([_text(c) for c in r] for r in table.rows)]
+    if table.footer:
+        lines.append([_text(c) for c in table.footer])
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(table.columns))]
+    right = [_right_aligned(table, i) for i in range(len(table.columns))]
+    out = [table.title] if table.title else []
+    for n, line in enumerate(lines):
+        if table.footer and n == len(lines) - 1:
+            out.append("  ".join("-" * w for w in widths))
+        cells = [str(c).rjust(w) if r else str(c).ljust(w) for c, w, r in zip(line, widths, right)]
+        out.append("  ".join(cells).rstrip())
+    print("\n".join(out))
+
+
+def print_lines(lines: list[str]) -> None:
+    if rich_enabled():
+        c = console()
+        for line in lines:
+            c.print(line, markup=False)
+    else:
+        print("\n".join(lines))
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, sort_keys=False, default=str))
+
+
+def print_csv(header: list[str], rows: list[list[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def warn(message: str) -> None:
+    print(f"forge: warning: {message}", file=sys.stderr)
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"

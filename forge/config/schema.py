@@ -1,0 +1,160 @@
+"""The typed shape of routing.toml. Field metadata carries the checks and the fix shown on bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ProviderKind = Literal[
+    "ollama", "groq", "openrouter", "anthropic", "openai", "gemini",
+    "openai-compatible", "embedded", "litellm-proxy",
+]
+# Providers that run on the user's machine: their price is known to be zero dollars.
+LOCAL_KINDS = frozenset({"ollama", "embedded"})
+# Providers that cannot be called without a key, so api_key_env must name one.
+KEYED_KINDS = frozenset({"groq", "openrouter", "anthropic", "openai", "gemini"})
+NO_MODEL_TIER = "none"
+CAPABILITIES = frozenset({"code", "tools", "long-context", "vision"})
+VALIDATION_STAGES = ("syntax", "build", "test", "lint")
+COMMAND_STAGES = frozenset({"build", "test", "lint", "format"})
+
+
+def spec(hint: str, check=None, **kw):
+    """Field metadata: the fix to print on bad input and an optional check returning a problem or None."""
+    return field(metadata={"hint": hint, "check": check}, **kw)
+
+
+def at_least(low):
+    return lambda v: None if v >= low else f"must be at least {low}"
+
+
+def between(low, high):
+    return lambda v: None if low <= v <= high else f"must be between {low} and {high}"
+
+
+def non_negative(v):
+    return None if v >= 0 else "must not be negative"
+
+
+def env_var_name(v):
+    # A pasted key here would end up in error messages and config dumps; refuse it without echoing it.
+    if v and v.replace("_", "").isalnum() and v.upper() == v and not v[0].isdigit():
+        return None
+    return "must be the NAME of an environment variable (like GROQ_API_KEY), not the key itself"
+
+
+def unit_interval_values(values):
+    bad = [k for k, v in values.items() if not 0 <= v <= 1]
+    return f"{bad[0]} must be between 0 and 1" if bad else None
+
+
+def known_capabilities(values):
+    unknown = sorted(set(values) - CAPABILITIES)
+    return f"unknown capability {unknown[0]!r} (known: {', '.join(sorted(CAPABILITIES))})" if unknown else None
+
+
+def known_command_stages(commands):
+    for language, stages in commands.items():
+        unknown = sorted(set(stages) - COMMAND_STAGES)
+        if unknown:
+            return f"{language}.{unknown[0]} is not a stage (known: {', '.join(sorted(COMMAND_STAGES))})"
+    return None
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    name: str
+    kind: ProviderKind = spec("set kind to one of the provider kinds listed in README.md")
+    api_key_env: str | None = spec("name the environment variable that holds the key", env_var_name, default=None)
+    api_base: str | None = spec("set api_base to the provider's URL, e.g. http://127.0.0.1:11434", default=None)
+    rpm: int | None = spec("requests per minute, a whole number", at_least(1), default=None)
+    tpm: int | None = spec("tokens per minute, a whole number", at_least(1), default=None)
+    requests_per_day: int | None = spec("requests per day, a whole number", at_least(1), default=None)
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind in LOCAL_KINDS
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str
+    litellm_model: str = spec('set litellm_model to litellm\'s id, e.g. "groq/llama-3.1-8b-instant"')
+    provider: str = spec("set provider to a table name under [providers]")
+    tier: str = spec("set tier to one of the names in tiers")
+    context_window: int = spec("set context_window to the model's context length in tokens", at_least(1))
+    input_price: float | None = spec("USD per million input tokens", non_negative, default=None)
+    output_price: float | None = spec("USD per million output tokens", non_negative, default=None)
+    cache_read_price: float | None = spec("USD per million cached input tokens", non_negative, default=None)
+    max_output_tokens: int = spec("a whole number of tokens", at_least(1), default=4096)
+    capabilities: tuple[str, ...] = spec("a list such as [\"code\", \"tools\"]", known_capabilities, default=())
+    roles: tuple[str, ...] = spec('a list such as ["coder"]', default=())
+    quality: dict[str, float] = spec("a table of task type = prior success in 0..1", unit_interval_values,
+                                     default_factory=dict)
+    enabled: bool = spec("true or false", default=True)
+    # Where the price came from: "routing.toml", "litellm" (its bundled map) or "local" (runs here, $0).
+    price_source: str = field(default="routing.toml", metadata={"derived": True})
+
+
+@dataclass(frozen=True)
+class BudgetConfig:
+    daily_budget_usd: float = spec("a daily budget in USD, e.g. 5.0", non_negative)
+    warn_threshold_usd: float = spec("the spend in USD at which forge warns", non_negative)
+    stop_threshold_usd: float = spec("the spend in USD at which forge stops calling paid models", non_negative)
+    per_model_daily_usd: dict[str, float] = spec("a table of model name = USD cap per day", default_factory=dict)
+    baseline_model: str | None = spec("name the premium model that savings are measured against", default=None)
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    max_concurrent_tasks: int = spec("a whole number of at least 1", at_least(1))
+    max_retries: int = spec("a whole number of at least 0", at_least(0))
+    enable_parallel_execution: bool = spec("true or false")
+    enable_speculative_execution: bool = spec("true or false")
+    cost_quality_tradeoff: float = spec("a number from 0 (cheapest) to 1 (best quality)", between(0, 1))
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    syntax: bool = spec("true or false")
+    build: bool = spec("true or false")
+    test: bool = spec("true or false")
+    lint: bool = spec("true or false")
+    syntax_threshold: float = spec("a score from 0 to 1", between(0, 1))
+    commands: dict[str, dict[str, str]] = spec(
+        'tables per language such as [validation.commands.python] test = "pytest -q"',
+        known_command_stages, default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContextConfig:
+    max_context_tokens: int = spec("a whole number of tokens, at least 256", at_least(256))
+    differential: bool = spec("true or false")
+    summarized: bool = spec("true or false")
+
+
+@dataclass(frozen=True)
+class Config:
+    tiers: tuple[str, ...] = spec('an ordered list of tier names, cheapest first, e.g. ["none", "local", "free"]')
+    providers: dict[str, ProviderConfig] = spec("tables under [providers.NAME]")
+    models: dict[str, ModelConfig] = spec("tables under [models.NAME]")
+    ladders: dict[str, tuple[str, ...]] = spec('task type = list of tiers or models, e.g. ["local", "free"]')
+    budgets: BudgetConfig = spec("the [budgets] table")
+    routing: RoutingConfig = spec("the [routing] table")
+    validation: ValidationConfig = spec("the [validation] table")
+    context: ContextConfig = spec("the [context] table")
+
+    def enabled_models(self) -> dict[str, ModelConfig]:
+        return {name: m for name, m in self.models.items() if m.enabled}
+
+    def tier_rank(self, tier: str) -> int:
+        return self.tiers.index(tier)
+
+    def baseline_model(self) -> ModelConfig | None:
+        """The model that 'all-premium' savings are priced on: configured, else the priciest of the top tier."""
+        if self.budgets.baseline_model:
+            return self.models[self.budgets.baseline_model]
+        priced = [m for m in self.enabled_models().values() if m.output_price is not None]
+        if not priced:
+            return None
+        return max(priced, key=lambda m: (self.tier_rank(m.tier), m.output_price or 0, m.input_price or 0))

@@ -1,0 +1,139 @@
+"""The ledger: every run, task and model call in SQLite (WAL), safe for several forge processes at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from forge.errors import LedgerError
+from forge.ledger.migrations import MIGRATIONS
+
+# Several forge processes may write at once; SQLite serialises writers, so wait rather than fail.
+BUSY_TIMEOUT_MS = 30_000
+OUTCOMES = frozenset({"ok", "error", "validation_failed", "budget_stop"})
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One attempt at a model call. cost_usd is None when the price is unknown, never 0 in its place."""
+
+    model: str
+    outcome: str
+    tier: str | None = None
+    provider: str | None = None
+    litellm_model: str | None = None
+    run_id: str | None = None
+    task_id: str | None = None
+    task_type: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float | None = None
+    latency_ms: float | None = None
+    error_kind: str | None = None
+    validation: str | None = None
+    escalation_step: int = 0
+    ts: float = field(default_factory=time.time)
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def price_known(self) -> bool:
+        return self.cost_usd is not None
+
+
+_CALL_COLUMNS = [name for name in CallRecord.__dataclass_fields__] + ["price_known"]
+_INSERT_CALL = (f"INSERT OR IGNORE INTO calls ({', '.join(_CALL_COLUMNS)}) "
+                f"VALUES ({', '.join(':' + c for c in _CALL_COLUMNS)})")
+
+
+class Ledger:
+    """Open (creating if needed) the ledger database at path and bring its schema up to date."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"cannot open the ledger at {path}: {exc}",
+                              "set FORGE_HOME to a writable directory, or move the damaged file aside") from None
+        except OSError as exc:
+            raise LedgerError(f"cannot create the ledger at {path}: {exc.strerror}",
+                              "set FORGE_HOME to a writable directory") from None
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= len(MIGRATIONS):
+            return
+        # BEGIN IMMEDIATE takes the write lock first, so two processes never apply the same migration.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+            applied = {row[0] for row in self.db.execute("SELECT name FROM migrations")}
+            for step in MIGRATIONS:
+                if step.__name__ not in applied:
+                    step(self.db)
+                    self.db.execute("INSERT INTO migrations VALUES (?, ?)", (step.__name__, time.time()))
+            self.db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start_run(self, request: str, repo: str | None = None, run_id: str | None = None) -> str:
+        run_id = run_id or uuid.uuid4().hex[:12]
+        self.db.execute("INSERT INTO runs (id, started_at, request, repo) VALUES (?, ?, ?, ?)",
+                        (run_id, time.time(), request, repo))
+        return run_id
+
+    def finish_run(self, run_id: str, status: str) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (time.time(), status, run_id))
+
+    def add_task(self, run_id: str, task_type: str, description: str, task_id: str | None = None) -> str:
+        task_id = task_id or uuid.uuid4().hex[:12]
+        self.db.execute("INSERT INTO tasks (id, run_id, task_type, description, created_at) VALUES (?, ?, ?, ?, ?)",
+                        (task_id, run_id, task_type, description, time.time()))
+        return task_id
+
+    def finish_task(self, task_id: str, status: str) -> None:
+        self.db.execute("UPDATE tasks SET finished_at = ?, status = ? WHERE id = ?", (time.time(), status, task_id))
+
+    def record_call(self, call: CallRecord) -> None:
+        """Append one call; recording the same record twice (a retried write) keeps one row."""
+        if call.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {call.outcome!r}")
+        self.record_calls([call])
+
+    def record_calls(self, calls: list[CallRecord]) -> None:
+        rows = [{**asdict(c), "price_known": int(c.price_known)} for c in calls]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany(_INSERT_CALL, rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def count_calls(self) -> int:
+        return self.db.execute("SELECT count(*) FROM calls").fetchone()[0]

@@ -1,0 +1,52 @@
+"""Where forge keeps its files: FORGE_HOME if set, else the XDG config and data directories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONFIG_FILE_NAME = "routing.toml"
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+def config_dir() -> Path:
+    home = os.environ.get("FORGE_HOME")
+    return Path(home) if home else _xdg("XDG_CONFIG_HOME", ".config") / "forge"
+
+
+def data_dir() -> Path:
+    home = os.environ.get("FORGE_HOME")
+    return Path(home) if home else _xdg("XDG_DATA_HOME", ".local/share") / "forge"
+
+
+def user_config_file() -> Path:
+    return config_dir() / CONFIG_FILE_NAME
+
+
+def ledger_file() -> Path:
+    return data_dir() / "ledger.db"
+
+
+def repo_root(start: Path) -> Path | None:
+    """The nearest directory at or above start that holds a .git entry."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def repo_config_file(start: Path) -> Path | None:
+    """The nearest routing.toml from start up to the repository root (or start alone outside a repo)."""
+    root = repo_root(start)
+    candidates = [start] if root is None else [start, *start.parents]
+    for directory in candidates:
+        path = directory / CONFIG_FILE_NAME
+        if path.is_file():
+            return path
+        if directory == root:
+            break
+    return None

@@ -1,0 +1,1 @@
+"""What forge knows about model providers outside a call: keys, local servers, availability."""

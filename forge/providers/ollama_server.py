@@ -1,0 +1,97 @@
+"""Talking to an Ollama server outside model calls: is it up, what is installed and loaded, pull a model."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from forge.errors import ProviderError
+
+DEFAULT_URL = "http://127.0.0.1:11434"
+LITELLM_PREFIXES = ("ollama_chat/", "ollama/")
+
+
+def default_url() -> str:
+    host = os.environ.get("OLLAMA_HOST")
+    if not host:
+        return DEFAULT_URL
+    return host if "://" in host else f"http://{host}"
+
+
+def ollama_tag(litellm_model: str) -> str:
+    for prefix in LITELLM_PREFIXES:
+        if litellm_model.startswith(prefix):
+            return litellm_model[len(prefix):]
+    return litellm_model
+
+
+def same_tag(a: str, b: str) -> bool:
+    """Ollama treats 'name' and 'name:latest' as the same model."""
+    def norm(tag: str) -> str:
+        return tag if ":" in tag else f"{tag}:latest"
+    return norm(a) == norm(b)
+
+
+@dataclass(frozen=True)
+class OllamaProbe:
+    url: str
+    reachable: bool
+    installed: tuple[str, ...] = ()
+    loaded: tuple[str, ...] = ()
+    error: str | None = None
+    context_lengths: dict[str, int] = field(default_factory=dict)
+
+    def has(self, tag: str) -> bool:
+        return any(same_tag(tag, name) for name in self.installed)
+
+
+def _client(url: str, timeout: float):
+    import ollama
+
+    return ollama.Client(host=url, timeout=timeout)
+
+
+def probe(url: str, timeout: float = 2.0, with_context: bool = False) -> OllamaProbe:
+    """Ask the server for its installed and loaded models; unreachable is an answer, not an error."""
+    try:
+        client = _client(url, timeout)
+        installed = tuple(m.model for m in client.list().models if m.model)
+        loaded = tuple(m.model for m in client.ps().models if m.model)
+        lengths = {}
+        if with_context:
+            for name in installed:
+                info = client.show(name).modelinfo or {}
+                lengths.update({name: int(v) for k, v in info.items() if k.endswith(".context_length")})
+    except Exception as exc:  # connection refused, timeouts, garbage: all mean "not usable"
+        return OllamaProbe(url, False, error=_reason(exc))
+    return OllamaProbe(url, True, installed, loaded, context_lengths=lengths)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ConnectionError) or "connect" in str(exc).lower():
+        return "connection failed"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]
+
+
+@dataclass(frozen=True)
+class PullProgress:
+    status: str
+    completed: int | None
+    total: int | None
+
+
+def pull(url: str, tag: str) -> Iterator[PullProgress]:
+    """Pull a model, yielding progress; a server or name problem becomes a ProviderError."""
+    import ollama
+
+    try:
+        for part in _client(url, None).pull(tag, stream=True):
+            yield PullProgress(part.status or "", part.completed, part.total)
+    except ollama.ResponseError as exc:
+        raise ProviderError(f"Ollama could not pull {tag!r}: {exc.error}",
+                            "check the name at https://ollama.com/library") from None
+    except (ConnectionError, OSError) as exc:
+        raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
+                            "start it with `ollama serve`, or set providers.ollama.api_base") from None

@@ -1,0 +1,1 @@
+"""Reports built from the ledger: pure arithmetic here, rendering in forge.report.render."""

@@ -1,0 +1,133 @@
+"""The `forge costs` report: spend per group, budget status and savings against an all-premium baseline. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from forge.budget import BudgetStatus
+from forge.config.schema import ModelConfig
+from forge.errors import UsageError
+from forge.ledger.queries import Usage
+
+PERIODS = ("day", "week", "month", "all")
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    label: str
+    since: float | None
+    until: float | None
+
+
+def _midnight(day: date) -> float:
+    return datetime(day.year, day.month, day.day).timestamp()  # naive means local time
+
+
+def parse_day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r} is not a date", f"write it as YYYY-MM-DD, e.g. {flag} 2026-11-01") from None
+
+
+def time_range(period: str, since: date | None, until: date | None, today: date) -> TimeRange:
+    """Calendar periods in local time: day = today, week = since Monday, month = since the 1st."""
+    if period not in PERIODS:
+        raise UsageError(f"unknown period {period!r}", f"use one of {', '.join(PERIODS)}")
+    if since or until:
+        if since and until and since > until:
+            raise UsageError("--since is after --until", "swap the two dates")
+        label = f"{since or 'start'} .. {until or 'now'}"
+        return TimeRange(label, _midnight(since) if since else None,
+                         _midnight(until + timedelta(days=1)) if until else None)
+    starts = {
+        "day": today,
+        "week": today - timedelta(days=today.weekday()),
+        "month": today.replace(day=1),
+        "all": None,
+    }
+    start = starts[period]
+    label = {"day": f"today ({today})", "all": "all time"}.get(period, f"{period} since {start}")
+    return TimeRange(label, _midnight(start) if start else None, None)
+
+
+def price_tokens(model: ModelConfig, input_tokens: int, output_tokens: int, cached_tokens: int) -> float:
+    """USD for these tokens on a model; cached input tokens at the cache-read price where one is set."""
+    cache_price = model.cache_read_price if model.cache_read_price is not None else model.input_price
+    fresh = max(0, input_tokens - cached_tokens)
+    return (fresh * model.input_price + cached_tokens * cache_price + output_tokens * model.output_price) / 1e6
+
+
+@dataclass(frozen=True)
+class CostRow:
+    key: str
+    usage: Usage
+    baseline_usd: float | None
+
+    @property
+    def savings_usd(self) -> float | None:
+        return None if self.baseline_usd is None else self.baseline_usd - self.usage.cost_usd
+
+
+@dataclass(frozen=True)
+class CostReport:
+    range: TimeRange
+    group_by: str
+    rows: tuple[CostRow, ...]
+    total: CostRow
+    baseline_model: str | None
+    budget: BudgetStatus
+
+    @property
+    def savings_pct(self) -> float | None:
+        base = self.total.baseline_usd
+        return None if not base else 100.0 * (self.total.savings_usd or 0.0) / base
+
+
+def _total(usages: list[Usage]) -> Usage:
+    fields = Usage.__dataclass_fields__
+    return Usage("total", *(sum(getattr(u, f) for u in usages) for f in list(fields)[1:]))
+
+
+def build_report(time_range_: TimeRange, group_by: str, usages: list[Usage],
+                 baseline: ModelConfig | None, budget: BudgetStatus) -> CostReport:
+    def row(u: Usage) -> CostRow:
+        base = None if baseline is None else price_tokens(
+            baseline, u.priced_input_tokens, u.priced_output_tokens, u.priced_cached_tokens)
+        return CostRow(u.key, u, base)
+
+    return CostReport(time_range_, group_by, tuple(row(u) for u in usages), row(_total(usages)),
+                      baseline.name if baseline else None, budget)
+
+
+def report_as_dict(report: CostReport) -> dict:
+    def row(r: CostRow) -> dict:
+        u = r.usage
+        return {
+            report.group_by: r.key, "calls": u.calls, "errors": u.errors,
+            "input_tokens": u.input_tokens, "output_tokens": u.output_tokens, "cached_tokens": u.cached_tokens,
+            "cost_usd": round(u.cost_usd, 6), "unknown_price_calls": u.unknown_price_calls,
+            "baseline_usd": None if r.baseline_usd is None else round(r.baseline_usd, 6),
+            "savings_usd": None if r.savings_usd is None else round(r.savings_usd, 6),
+        }
+
+    b = report.budget
+    total = row(report.total)
+    total.pop(report.group_by)
+    return {
+        "period": report.range.label,
+        "group_by": report.group_by,
+        "rows": [row(r) for r in report.rows],
+        "total": total,
+        "baseline_model": report.baseline_model,
+        "savings_pct": None if report.savings_pct is None else round(report.savings_pct, 2),
+        "budget": {
+            "spent_today_usd": round(b.spent_usd, 6), "remaining_usd": round(b.remaining_usd, 6),
+            "daily_budget_usd": b.daily_budget_usd, "warn_threshold_usd": b.warn_threshold_usd,
+            "stop_threshold_usd": b.stop_threshold_usd, "state": b.state,
+            "unknown_price_calls_today": b.unknown_price_calls,
+            "model_caps": [{"model": c.model, "cap_usd": c.cap_usd, "spent_usd": round(c.spent_usd, 6),
+                            "reached": c.reached} for c in b.model_caps],
+        },
+    }

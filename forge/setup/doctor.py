@@ -1,0 +1,110 @@
+"""`forge doctor`: what is configured, reachable and missing, each with a fix."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from forge import paths
+from forge.config.load import LoadedConfig
+from forge.providers.availability import model_availability, probe_ollama_providers, provider_key
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+# Packages later stages load lazily; a broken install should show here, not mid-run.
+PACKAGES = {
+    "litellm": "model calls", "ollama": "the Ollama client", "networkx": "task graphs",
+    "git": "git (GitPython)", "tree_sitter": "the code index", "tree_sitter_python": "Python grammar",
+    "tree_sitter_rust": "Rust grammar", "tree_sitter_javascript": "JavaScript grammar",
+    "tree_sitter_typescript": "TypeScript grammar", "tree_sitter_go": "Go grammar",
+    "tree_sitter_java": "Java grammar", "tree_sitter_c": "C grammar", "tree_sitter_cpp": "C++ grammar",
+}
+TOOLS = {"git": "commits and worktrees", "ruff": "Python lint"}
+
+
+@dataclass(frozen=True)
+class Check:
+    area: str
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def _config_checks(loaded: LoadedConfig) -> list[Check]:
+    files = ", ".join(str(f) for f in loaded.files[1:]) or "built-in defaults only"
+    return [Check("config", "routing.toml", OK, f"valid; layers: {files}")]
+
+
+def _ledger_checks() -> list[Check]:
+    path = paths.ledger_file()
+    if path.exists():
+        from forge.ledger import Ledger
+
+        try:
+            with Ledger(path) as ledger:
+                return [Check("ledger", str(path), OK,
+                              f"{ledger.count_calls():,} calls, schema version {ledger.schema_version}")]
+        except Exception as exc:  # a damaged ledger is a finding, not a crash of the doctor
+            fix = getattr(exc, "hint", "move the damaged file aside")
+            return [Check("ledger", str(path), FAIL, getattr(exc, "message", str(exc)), fix)]
+    parent = next((p for p in (path.parent, *path.parents) if p.exists()), None)
+    if parent is not None and os.access(parent, os.W_OK):
+        return [Check("ledger", str(path), OK, "not created yet; will be on the first model call")]
+    return [Check("ledger", str(path), FAIL, "directory is not writable", "set FORGE_HOME to a writable directory")]
+
+
+def _provider_checks(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
+    checks = []
+    for name, provider in loaded.config.providers.items():
+        if provider.kind == "ollama":
+            probe = probes[name]
+            if probe.reachable:
+                checks.append(Check("provider", name, OK,
+                                    f"Ollama at {probe.url}: {len(probe.installed)} model(s) installed"))
+            else:
+                checks.append(Check("provider", name, WARN, f"Ollama not reachable at {probe.url} ({probe.error})",
+                                    "start it with `ollama serve`, or set providers.ollama.api_base"))
+            continue
+        key = provider_key(provider, directory)
+        checks.append(Check("provider", name, OK if key.available else WARN, key.detail, key.fix))
+    return checks
+
+
+def _model_checks(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
+    config = loaded.config
+    checks, usable = [], {"none"}
+    for model in config.models.values():
+        avail = model_availability(config, model, directory, probes)
+        if avail.available:
+            usable |= {model.tier, model.name}
+        checks.append(Check("model", model.name, OK if avail.available else WARN, avail.detail, avail.fix))
+    for task_type, ladder in config.ladders.items():
+        if not usable.intersection(ladder):
+            checks.append(Check("ladder", task_type, WARN, f"no usable model on {', '.join(ladder)}",
+                                "set an API key or pull a local model for one of those tiers"))
+    if usable == {"none"}:
+        checks.append(Check("model", "any", WARN, "no model can be called from here",
+                            "set one API key (e.g. GROQ_API_KEY, free) or start Ollama; see `forge models`"))
+    return checks
+
+
+def _environment_checks() -> list[Check]:
+    checks = []
+    for module, purpose in PACKAGES.items():
+        found = importlib.util.find_spec(module) is not None
+        checks.append(Check("package", module, OK if found else FAIL, purpose if found else f"missing ({purpose})",
+                            "" if found else "reinstall forge as README.md says"))
+    for tool, purpose in TOOLS.items():
+        found = shutil.which(tool)
+        checks.append(Check("tool", tool, OK if found else WARN, found or f"not on PATH ({purpose})",
+                            "" if found else f"install {tool}"))
+    return checks
+
+
+def run_checks(loaded: LoadedConfig, directory: Path) -> list[Check]:
+    probes = probe_ollama_providers(loaded.config)
+    return [*_config_checks(loaded), *_ledger_checks(), *_provider_checks(loaded, directory, probes),
+            *_model_checks(loaded, directory, probes), *_environment_checks()]

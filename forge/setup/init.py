@@ -1,0 +1,100 @@
+"""Build the routing.toml `forge init` writes from what was detected. Pure: data in, data out."""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from forge.config.load import BUILTIN_FILE
+from forge.providers.ollama_server import OllamaProbe, ollama_tag, same_tag
+
+EXTRA_FILE = Path(__file__).with_name("extra_models.toml")
+UNKNOWN_CONTEXT = 8192  # Ollama's models declare theirs via /api/show; this is only the fallback
+
+
+@dataclass(frozen=True)
+class Detected:
+    keys: dict[str, str]  # env var name -> where it was found ("environment" or a .env path)
+    ollama: OllamaProbe | None
+
+
+@dataclass
+class InitPlan:
+    data: dict
+    notes: list[str] = field(default_factory=list)
+
+
+def _catalogue() -> tuple[dict, dict]:
+    return (tomllib.loads(BUILTIN_FILE.read_text(encoding="utf-8")),
+            tomllib.loads(EXTRA_FILE.read_text(encoding="utf-8")))
+
+
+def _local_name(tag: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", tag.removesuffix(":latest")).strip("-")
+
+
+def plan_config(detected: Detected) -> InitPlan:
+    defaults, extra = _catalogue()
+    data = copy.deepcopy(defaults)
+    plan = InitPlan(data)
+    providers: dict = {}
+    for source in (defaults, extra):
+        for name, provider in source["providers"].items():
+            key = provider.get("api_key_env")
+            if key and key in detected.keys and name not in providers:
+                providers[name] = provider
+                plan.notes.append(f"found {key} ({detected.keys[key]}): provider {name}")
+    models = {n: m for source in (defaults, extra) for n, m in source["models"].items() if m["provider"] in providers}
+
+    ollama = detected.ollama
+    if ollama is not None and ollama.reachable:
+        providers["ollama"] = {**defaults["providers"]["ollama"], "api_base": ollama.url}
+        known_tags = set()
+        for name, model in defaults["models"].items():
+            if model["provider"] == "ollama":
+                tag = ollama_tag(model["litellm_model"])
+                known_tags.add(tag)
+                if ollama.has(tag):
+                    models[name] = model
+                else:
+                    plan.notes.append(f"Ollama has no {tag} (role: {', '.join(model.get('roles', []))}); "
+                                      f"`forge models pull {name}` adds it")
+        for tag in ollama.installed:
+            if any(same_tag(t, tag) for t in known_tags):
+                continue
+            models[_local_name(tag)] = {
+                "litellm_model": f"ollama_chat/{tag}", "provider": "ollama", "tier": "local",
+                "context_window": ollama.context_lengths.get(tag, UNKNOWN_CONTEXT),
+                "input_price": 0.0, "output_price": 0.0, "capabilities": [],
+            }
+        plan.notes.append(f"found Ollama at {ollama.url} with {len(ollama.installed)} model(s)")
+    elif ollama is not None:
+        plan.notes.append(f"no Ollama at {ollama.url}; start it with `ollama serve` for free local models")
+
+    if not models:
+        plan.notes.append("found no API key and no Ollama: wrote the full default catalogue; "
+                          "set a key (e.g. GROQ_API_KEY) or start Ollama, then run `forge doctor`")
+        return plan
+
+    data["providers"] = providers
+    data["models"] = models
+    available_tiers = {"none"} | {m["tier"] for m in models.values()}
+    order = data["tiers"]
+    for task_type, ladder in data["ladders"].items():
+        kept = [r for r in ladder if r in available_tiers or r in models]
+        # With nothing left, fall back to the strongest tier this machine has.
+        data["ladders"][task_type] = kept or [max(available_tiers - {"none"}, key=order.index)]
+    budgets = data["budgets"]
+    budgets["per_model_daily_usd"] = {m: c for m, c in budgets.get("per_model_daily_usd", {}).items() if m in models}
+    if budgets.get("baseline_model") not in models:
+        # Savings are still measured against the default premium model's price, kept for reference only.
+        baseline = budgets["baseline_model"]
+        reference = copy.deepcopy(defaults["models"][baseline])
+        reference["enabled"] = False
+        providers.setdefault(reference["provider"], defaults["providers"][reference["provider"]])
+        models[baseline] = reference
+    return plan
+
