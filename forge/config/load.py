@@ -28,7 +28,9 @@ class LoadedConfig:
         layer = self.sources.get(path)
         if layer is None:
             return "derived"
-        return "built-in" if layer.kind == "built-in" else f"{layer.kind} {layer.describe(path)}"
+        if layer.kind == "built-in":
+            return "built-in"
+        return f"{layer.kind} {layer.describe(path)}" if layer.file else layer.describe(path)
 
     @property
     def files(self) -> list[Path]:

@@ -1,0 +1,148 @@
+"""forge's speed benchmarks: each command's median wall time, as a ratio to `python -c pass` run alongside.
+
+Usage: .venv/bin/python benchmarks/run.py [--quick] [--json]   (exit 0 when every target holds, else 1)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from forge.ledger import CallRecord, Ledger
+
+TARGET_MS = 150.0
+CALLS, BATCH, TODAY_SHARE, DAYS_BACK, SEED = 100_000, 10_000, 20_000, 60, 1234
+BANNED_IMPORTS = ("litellm", "networkx", "git", "tree_sitter", "ollama", "openai")
+# name: (tier, provider, USD per million input tokens, per million output tokens); the default config's 10 models.
+MODELS = {
+    "phi3-mini": ("local", "ollama", 0.0, 0.0), "qwen-coder": ("local", "ollama", 0.0, 0.0),
+    "deepseek-coder": ("local", "ollama", 0.0, 0.0), "groq-llama-8b": ("free", "groq", 0.0, 0.0),
+    "groq-llama-70b": ("free", "groq", 0.0, 0.0), "deepseek-v3": ("cheap", "openrouter", 0.27, 1.10),
+    "claude-haiku": ("cheap", "anthropic", 1.0, 5.0), "gemini-pro": ("premium", "openrouter", 1.25, 5.0),
+    "gpt-4o": ("premium", "openrouter", 2.5, 10.0), "claude-sonnet": ("premium", "anthropic", 3.0, 15.0),
+}
+TASK_TYPES = ["edit", "question", "simple_edit", "fix_test", "fix_build", "refactor", "docs", "review"]
+OUTCOMES = {"ok": 85, "error": 7, "validation_failed": 6, "budget_stop": 2}
+
+
+def build_ledger(path: Path, today_calls: int) -> None:
+    """CALLS calls over the 10 models: today_calls since local midnight, the rest over the DAYS_BACK days before."""
+    rng, now = random.Random(SEED), time.time()
+    midnight = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    names, outcomes = list(MODELS), list(OUTCOMES)
+    with Ledger(path) as ledger:
+        for start in range(0, CALLS, BATCH):
+            batch = []
+            for i in range(start, start + BATCH):
+                model = rng.choice(names)
+                tier, provider, price_in, price_out = MODELS[model]
+                inp, out = rng.randint(300, 30_000), rng.randint(50, 4_000)
+                outcome = rng.choices(outcomes, weights=list(OUTCOMES.values()))[0]
+                cost = None if rng.random() < 0.01 else (inp * price_in + out * price_out) / 1e6
+                ts = rng.uniform(midnight, now) if i < today_calls else rng.uniform(midnight - DAYS_BACK * 86400,
+                                                                                      midnight - 1)
+                batch.append(CallRecord(
+                    model=model, outcome=outcome, tier=tier, provider=provider, litellm_model=f"{provider}/{model}",
+                    run_id=f"run{i // 40:05d}", task_id=f"task{i // 4:06d}", task_type=rng.choice(TASK_TYPES),
+                    input_tokens=inp, output_tokens=out, cached_tokens=rng.randint(0, inp // 2), cost_usd=cost,
+                    latency_ms=rng.uniform(200, 20_000), error_kind="timeout" if outcome == "error" else None,
+                    validation="failed" if outcome == "validation_failed" else "passed",
+                    escalation_step=rng.choice((0, 0, 0, 1, 2)), ts=ts, uid=f"bench{i:06d}"))
+            ledger.record_calls(batch)
+
+
+def median_ms(argv: list[str], env: dict, cwd: Path, runs: int) -> float:
+    """Median wall time of `runs` fresh subprocesses (after 2 warm-ups), stdout to a pipe."""
+    times = []
+    for n in range(runs + 2):
+        t0 = time.perf_counter()
+        proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        elapsed = (time.perf_counter() - t0) * 1000
+        if proc.returncode != 0:
+            sys.exit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode(errors='replace')}")
+        if n >= 2:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def banned_imports(python: str, env: dict, cwd: Path) -> list[str]:
+    """Top-level modules from BANNED_IMPORTS that `python -X importtime -m forge --help` imports."""
+    proc = subprocess.run([python, "-X", "importtime", "-m", "forge", "--help"], env=env, cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    found = set()
+    for line in proc.stderr.splitlines():  # "import time: self [us] | cumulative | imported package"
+        if line.startswith("import time:") and line.count("|") == 2:
+            top = line.rsplit("|", 1)[1].strip().split(".")[0]
+            if top in BANNED_IMPORTS or top.startswith("tree_sitter"):
+                found.add(top)
+    return sorted(found)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 runs per command instead of 15")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 15
+    python, forge = sys.executable, str(Path(sys.executable).parent / "forge")
+
+    with tempfile.TemporaryDirectory(prefix="forge-bench-") as tmp:
+        root = Path(tmp)
+        cwd = root / "work"
+        cwd.mkdir()
+        (root / "home").mkdir()
+        base_env = {k: v for k, v in os.environ.items() if not k.startswith(("FORGE_", "XDG_"))}
+        base_env["HOME"] = str(root / "home")
+
+        def env(forge_home: str) -> dict:
+            return {**base_env, "FORGE_HOME": str(root / forge_home)}
+
+        build_ledger(root / "realistic" / "ledger.db", TODAY_SHARE)
+        build_ledger(root / "all-today" / "ledger.db", CALLS)
+        cases = [  # name, argv, FORGE_HOME, target
+            ("python -c pass", [python, "-c", "pass"], "empty", None),
+            ("forge --help", [forge, "--help"], "empty", TARGET_MS),
+            ("python -m forge --help", [python, "-m", "forge", "--help"], "empty", TARGET_MS),
+            (f"forge costs --today ({TODAY_SHARE:,} of 100k today)", [forge, "costs", "--today"], "realistic",
+             TARGET_MS),
+            ("forge costs --today (100k of 100k today)", [forge, "costs", "--today"], "all-today", TARGET_MS),
+        ]
+        results = []
+        for name, argv, home, target in cases:
+            ms = median_ms(argv, env(home), cwd, runs)
+            results.append({"name": name, "median_ms": round(ms, 1), "target_ms": target,
+                            "result": "-" if target is None else ("PASS" if ms <= target else "FAIL")})
+        found = banned_imports(python, env("empty"), cwd)
+
+    baseline = results[0]["median_ms"]
+    for r in results:
+        r["ratio_to_python"] = round(r["median_ms"] / baseline, 2)
+    imports = {"check": "forge --help imports none of " + ", ".join(BANNED_IMPORTS),
+               "found": found, "result": "FAIL" if found else "PASS"}
+    ok = not found and all(r["result"] != "FAIL" for r in results)
+    if args.json:
+        print(json.dumps({"runs": runs, "benchmarks": results, "imports": imports, "ok": ok}, indent=2))
+    else:
+        cols = ["name", "median_ms", "ratio_to_python", "target_ms", "result"]
+        rows = [[str(r[c] if r[c] is not None else "-") for c in cols] for r in results]
+        widths = [max(len(x) for x in col) for col in zip(cols, *rows, strict=True)]
+        print(f"forge benchmarks: median of {runs} runs each, wall clock, fresh process, stdout to a pipe")
+        for row in [cols, *rows]:
+            print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                            enumerate(zip(row, widths, strict=True))))
+        print(f"\nimport check: {imports['check']}: {imports['result']}"
+              + (f" (imported: {', '.join(found)})" if found else ""))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
