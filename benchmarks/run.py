@@ -65,7 +65,7 @@ def median_ms(argv: list[str], env: dict, cwd: Path, runs: int) -> float:
     times = []
     for n in range(runs + 2):
         t0 = time.perf_counter()
-        proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True)
         elapsed = (time.perf_counter() - t0) * 1000
         if proc.returncode != 0:
             sys.exit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode(errors='replace')}")
@@ -133,7 +133,8 @@ def main() -> int:
         print(json.dumps({"runs": runs, "benchmarks": results, "imports": imports, "ok": ok}, indent=2))
     else:
         cols = ["name", "median_ms", "ratio_to_python", "target_ms", "result"]
-        rows = [[str(r[c] if r[c] is not None else "-") for c in cols] for r in results]
+        rows = [[r["name"], f"{r['median_ms']:.1f}", f"{r['ratio_to_python']:.2f}",
+                 "-" if r["target_ms"] is None else f"{r['target_ms']:.0f}", r["result"]] for r in results]
         widths = [max(len(x) for x in col) for col in zip(cols, *rows, strict=True)]
         print(f"forge benchmarks: median of {runs} runs each, wall clock, fresh process, stdout to a pipe")
         for row in [cols, *rows]:

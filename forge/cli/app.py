@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -33,11 +32,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    directory: Optional[Path] = typer.Option(None, "-C", help="Run as if forge was started in DIR.",
+    directory: Path | None = typer.Option(None, "-C", help="Run as if forge was started in DIR.",
                                              metavar="DIR"),
-    config: Optional[Path] = typer.Option(None, "--config", help="Use this routing.toml instead of the "
+    config: Path | None = typer.Option(None, "--config", help="Use this routing.toml instead of the "
                                           "repository's.", metavar="PATH"),
-    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override one setting, e.g. --set "
+    set_: list[str] | None = typer.Option(None, "--set", help="Override one setting, e.g. --set "
                                              "budgets.daily_budget_usd=2.5 (repeatable).", metavar="KEY=VALUE"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from forge.cli.state import state
@@ -12,10 +10,10 @@ from forge.cli.state import state
 def costs(
     ctx: typer.Context,
     today: bool = typer.Option(False, "--today", help="Today only (the default)."),
-    period: Optional[str] = typer.Option(None, "--period", help="day, week, month or all (calendar, local time).",
+    period: str | None = typer.Option(None, "--period", help="day, week, month or all (calendar, local time).",
                                          metavar="PERIOD"),
-    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD).", metavar="DATE"),
-    until: Optional[str] = typer.Option(None, "--until", help="Up to and including this date.", metavar="DATE"),
+    since: str | None = typer.Option(None, "--since", help="From this date (YYYY-MM-DD).", metavar="DATE"),
+    until: str | None = typer.Option(None, "--until", help="Up to and including this date.", metavar="DATE"),
     by: str = typer.Option("model", "--by", help="Group by model, tier, provider, task-type or day.",
                            metavar="GROUP"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),

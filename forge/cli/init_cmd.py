@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,7 +12,7 @@ from forge.cli.state import state
 def init(
     ctx: typer.Context,
     force: bool = typer.Option(False, "--force", help="Overwrite an existing routing.toml."),
-    output_path: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write (default: "
+    output_path: Path | None = typer.Option(None, "--output", "-o", help="Where to write (default: "
                                                "routing.toml at the repository root).", metavar="PATH"),
     no_ollama: bool = typer.Option(False, "--no-ollama", help="Do not look for an Ollama server."),
 ) -> None:

@@ -63,7 +63,7 @@ def print_table(table: Table) -> None:
     for n, line in enumerate(lines):
         if table.footer and n == len(lines) - 1:
             out.append("  ".join("-" * w for w in widths))
-        cells = [str(c).rjust(w) if r else str(c).ljust(w) for c, w, r in zip(line, widths, right)]
+        cells = [str(c).rjust(w) if r else str(c).ljust(w) for c, w, r in zip(line, widths, right, strict=False)]
         out.append("  ".join(cells).rstrip())
     print("\n".join(out))
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from forge.errors import ConfigError
 
@@ -164,7 +164,7 @@ def locate_line(text: str, path: KeyPath) -> int | None:
                 continue
             full = (*table, *split_dotted(assign.group(1)))
         length = 0
-        for a, b in zip(full, path):
+        for a, b in zip(full, path, strict=False):
             if a != b:
                 break
             length += 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from forge.errors import ProviderError
 
@@ -62,7 +62,9 @@ def probe(url: str, timeout: float = 2.0, with_context: bool = False) -> OllamaP
         if with_context:
             for name in installed:
                 info = client.show(name).modelinfo or {}
-                lengths.update({name: int(v) for k, v in info.items() if k.endswith(".context_length")})
+                declared = [int(v) for k, v in info.items() if k.endswith(".context_length")]
+                if declared:
+                    lengths[name] = declared[0]
     except Exception as exc:  # connection refused, timeouts, garbage: all mean "not usable"
         return OllamaProbe(url, False, error=_reason(exc))
     return OllamaProbe(url, True, installed, loaded, context_lengths=lengths)
