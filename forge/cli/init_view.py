@@ -11,6 +11,8 @@ from forge.cli import output
 from forge.cli.state import CliState
 from forge.config.build import ConfigProblem, build_config
 from forge.config.checks import check_config
+from forge.config.layers import Layer, merge, read_toml_layer
+from forge.config.load import BUILTIN_FILE
 from forge.errors import ForgeError, UsageError
 from forge.providers import keys, ollama_server
 from forge.setup.init import Detected, plan_config
@@ -46,13 +48,15 @@ def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama:
         raise UsageError(f"{target.parent} is not a directory", "pass --output with an existing directory")
     plan = plan_config(_detect(st.directory, look_for_ollama))
     try:
-        check_config(build_config(plan.data))
+        merged, _ = merge([read_toml_layer("built-in", BUILTIN_FILE), Layer("repo", plan.data)])
+        check_config(build_config(merged))
     except ConfigProblem as problem:  # a bug in init, never something to write out
         raise ForgeError(f"init built an invalid configuration at {'.'.join(problem.path)}: {problem.problem}",
                          "report this as a bug; nothing was written") from None
     header = ("# Written by `forge init`. Edit freely; `forge config show` prints the merged result.\n"
               "# Prices are USD per million tokens.\n")
     write_atomically(target, header + tomli_w.dumps(plan.data))
-    models = plan.data["models"]
-    lines = [*plan.notes, f"wrote {target}: {len(plan.data['providers'])} provider(s), {len(models)} model(s)"]
+    enabled = [name for name, m in plan.data["models"].items() if m.get("enabled", True)]
+    lines = [*plan.notes, f"wrote {target}: {len(plan.data['providers'])} provider(s), {len(enabled)} model(s) "
+             f"enabled: {', '.join(enabled)}"]
     output.print_lines(lines)

@@ -86,6 +86,7 @@ class PullProgress:
 
 def pull(url: str, tag: str) -> Iterator[PullProgress]:
     """Pull a model, yielding progress; a server or name problem becomes a ProviderError."""
+    import httpx
     import ollama
 
     try:
@@ -94,6 +95,6 @@ def pull(url: str, tag: str) -> Iterator[PullProgress]:
     except ollama.ResponseError as exc:
         raise ProviderError(f"Ollama could not pull {tag!r}: {exc.error}",
                             "check the name at https://ollama.com/library") from None
-    except (ConnectionError, OSError) as exc:
+    except (ConnectionError, OSError, httpx.HTTPError) as exc:
         raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
                             "start it with `ollama serve`, or set providers.ollama.api_base") from None

@@ -58,7 +58,11 @@ def _ledger_checks() -> list[Check]:
 
 def _provider_checks(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
     checks = []
+    used = {m.provider for m in loaded.config.enabled_models().values()}
     for name, provider in loaded.config.providers.items():
+        if name not in used:
+            checks.append(Check("provider", name, OK, "not used: no enabled model"))
+            continue
         if provider.kind == "ollama":
             probe = probes[name]
             if probe.reachable:

@@ -80,7 +80,8 @@ def plan_config(detected: Detected) -> InitPlan:
         return plan
 
     data["providers"] = providers
-    data["models"] = models
+    # The built-in catalogue merges under this file, so models not found here are switched off, not omitted.
+    data["models"] = {**models, **{name: {"enabled": False} for name in defaults["models"] if name not in models}}
     available_tiers = {"none"} | {m["tier"] for m in models.values()}
     order = data["tiers"]
     for task_type, ladder in data["ladders"].items():
@@ -89,12 +90,4 @@ def plan_config(detected: Detected) -> InitPlan:
         data["ladders"][task_type] = kept or [max(available_tiers - {"none"}, key=order.index)]
     budgets = data["budgets"]
     budgets["per_model_daily_usd"] = {m: c for m, c in budgets.get("per_model_daily_usd", {}).items() if m in models}
-    if budgets.get("baseline_model") not in models:
-        # Savings are still measured against the default premium model's price, kept for reference only.
-        baseline = budgets["baseline_model"]
-        reference = copy.deepcopy(defaults["models"][baseline])
-        reference["enabled"] = False
-        providers.setdefault(reference["provider"], defaults["providers"][reference["provider"]])
-        models[baseline] = reference
     return plan
-

@@ -1,0 +1,211 @@
+"""`forge init`, `forge doctor` and `forge models` against a real (fake) Ollama server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from tests.fakeprovider import FakeProvider
+
+GROQ_KEY = "gsk_SECRET_groq_value_123456"
+ANTHROPIC_KEY = "sk-ant-SECRET-anthropic-654321"
+
+
+def ollama_env(fp: FakeProvider) -> dict[str, str]:
+    return {"OLLAMA_HOST": fp.url}
+
+
+def all_output(result) -> str:
+    return result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- init
+
+def test_init_without_keys_or_ollama_writes_loadable_defaults(forge_env):
+    result = forge_env.run("init")
+    assert result.returncode == 0, result.stderr
+    assert "found no API key and no Ollama" in result.stdout
+    written = tomllib.loads((forge_env.cwd / "routing.toml").read_text())
+    assert set(written["models"]) >= {"claude-sonnet", "qwen-coder", "groq-llama-8b"}
+    assert forge_env.run("config", "show").returncode == 0
+
+
+def test_init_detects_keys_in_env_and_dotenv_and_ollama_models(forge_env, fake_provider):
+    fake_provider.installed_models = ["qwen2.5-coder:7b", "llama3.2:3b"]
+    (forge_env.cwd / ".env").write_text(f'# keys\nexport ANTHROPIC_API_KEY="{ANTHROPIC_KEY}"\n')
+    result = forge_env.run("init", env={**ollama_env(fake_provider), "GROQ_API_KEY": GROQ_KEY})
+    assert result.returncode == 0, result.stderr
+    text = (forge_env.cwd / "routing.toml").read_text()
+    for secret in (GROQ_KEY, ANTHROPIC_KEY):
+        assert secret not in text and secret not in all_output(result)
+    written = tomllib.loads(text)
+    assert set(written["providers"]) == {"groq", "anthropic", "ollama"}
+    assert written["providers"]["ollama"]["api_base"] == fake_provider.url
+    models = written["models"]
+    assert {"groq-llama-8b", "groq-llama-70b", "claude-haiku", "claude-sonnet", "qwen-coder"} <= set(models)
+    enabled = {name for name, m in models.items() if m.get("enabled", True)}
+    assert models["phi3-mini"] == {"enabled": False} and models["deepseek-v3"] == {"enabled": False}
+    assert models["llama3-2-3b"]["litellm_model"] == "ollama_chat/llama3.2:3b"
+    assert models["llama3-2-3b"]["context_window"] == fake_provider.context_length
+    assert "ANTHROPIC_API_KEY (" in result.stdout and ".env" in result.stdout
+    assert "forge models pull phi3-mini" in result.stdout
+    # The written file is a valid configuration whose enabled models are exactly those usable here.
+    listed = forge_env.run("models", "--json", env={**ollama_env(fake_provider), "GROQ_API_KEY": GROQ_KEY})
+    assert listed.returncode == 0, listed.stderr
+    assert {m["name"] for m in json.loads(listed.stdout) if m["available"]} == enabled
+    assert enabled == {"groq-llama-8b", "groq-llama-70b", "claude-haiku", "claude-sonnet", "qwen-coder", "llama3-2-3b"}
+
+
+def test_init_with_one_key_keeps_ladders_on_tiers_it_has(forge_env):
+    result = forge_env.run("init", env={"GROQ_API_KEY": GROQ_KEY})
+    assert result.returncode == 0, result.stderr
+    written = tomllib.loads((forge_env.cwd / "routing.toml").read_text())
+    enabled_tiers = {m["tier"] for m in written["models"].values() if m.get("enabled", True)}
+    assert enabled_tiers == {"free"}
+    for task_type, ladder in written["ladders"].items():
+        assert set(ladder) <= {"none", "free"}, (task_type, ladder)
+    assert written["ladders"]["critical"] == ["free"]
+    # Savings are still measured against the premium model, kept as a disabled reference.
+    assert written["models"]["claude-sonnet"]["enabled"] is False
+    costs = forge_env.run("costs", "--json", env={"GROQ_API_KEY": GROQ_KEY})
+    assert json.loads(costs.stdout)["baseline_model"] == "claude-sonnet"
+
+
+def test_init_refuses_to_overwrite_without_force(forge_env):
+    target = forge_env.cwd / "routing.toml"
+    target.write_text("# mine\n")
+    result = forge_env.run("init")
+    assert result.returncode == 2
+    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert target.read_text() == "# mine\n"
+    assert forge_env.run("init", "--force").returncode == 0
+    assert target.read_text() != "# mine\n"
+    assert not list(forge_env.cwd.glob(".routing.toml.*"))
+
+
+def test_init_output_in_missing_directory_is_exit_2(forge_env, tmp_path):
+    result = forge_env.run("init", "--output", str(tmp_path / "no" / "such" / "routing.toml"))
+    assert result.returncode == 2
+    assert "is not a directory" in result.stderr
+
+
+def test_init_writes_at_the_repository_root_from_a_subdirectory(forge_env):
+    sub = forge_env.cwd / "pkg"
+    sub.mkdir()
+    assert forge_env.run("init", cwd=sub).returncode == 0
+    assert (forge_env.cwd / "routing.toml").exists() and not (sub / "routing.toml").exists()
+
+
+# ---------------------------------------------------------------- doctor
+
+def checks_by_name(result) -> dict[tuple[str, str], dict]:
+    return {(c["area"], c["name"]): c for c in json.loads(result.stdout)}
+
+
+def test_doctor_on_a_bare_machine_warns_with_fixes(forge_env):
+    result = forge_env.run("doctor", "--json")
+    assert result.returncode == 0, result.stderr
+    checks = checks_by_name(result)
+    assert checks[("config", "routing.toml")]["status"] == "ok"
+    groq = checks[("provider", "groq")]
+    assert groq["status"] == "warn" and "GROQ_API_KEY" in groq["fix"]
+    assert checks[("provider", "ollama")]["status"] == "warn"
+    assert checks[("model", "any")]["status"] == "warn"
+    assert checks[("package", "litellm")]["status"] == "ok"
+    assert all(c["status"] != "fail" for c in checks.values())
+
+
+def test_doctor_sees_keys_and_ollama_models(forge_env, fake_provider):
+    result = forge_env.run("doctor", "--json", env={**ollama_env(fake_provider), "GROQ_API_KEY": GROQ_KEY})
+    assert result.returncode == 0, result.stderr
+    assert GROQ_KEY not in all_output(result)
+    checks = checks_by_name(result)
+    assert checks[("provider", "groq")]["status"] == "ok"
+    assert checks[("provider", "groq")]["detail"] == "GROQ_API_KEY set (environment)"
+    assert checks[("provider", "ollama")]["status"] == "ok"
+    assert checks[("model", "qwen-coder")]["status"] == "ok"
+    phi3 = checks[("model", "phi3-mini")]
+    assert phi3["status"] == "warn" and phi3["fix"] == "forge models pull phi3-mini"
+    assert ("model", "any") not in checks
+    assert ("ladder", "critical") in checks  # premium has no key here
+    assert ("ladder", "simple_edit") not in checks
+
+
+def test_doctor_with_invalid_config_exits_2(forge_env):
+    (forge_env.cwd / "routing.toml").write_text("[routing]\nmax_retries = 'x'\n")
+    result = forge_env.run("doctor")
+    assert result.returncode == 2
+    assert "routing.max_retries" in result.stdout and "FAIL" in result.stdout
+
+
+def test_doctor_reports_a_damaged_ledger_and_exits_1(forge_env):
+    forge_env.home.mkdir(parents=True)
+    forge_env.ledger_path.write_bytes(b"this is not a database" * 100)
+    result = forge_env.run("doctor", "--json")
+    assert result.returncode == 1
+    ledger = checks_by_name(result)[("ledger", str(forge_env.ledger_path))]
+    assert ledger["status"] == "fail" and ledger["fix"]
+
+
+def test_doctor_text_output_is_plain_when_piped(forge_env):
+    result = forge_env.run("doctor")
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout and "─" not in result.stdout
+    assert result.stdout.splitlines()[1].split()[:3] == ["area", "name", "status"]
+
+
+# ---------------------------------------------------------------- models
+
+def test_models_lists_catalogue_with_prices_and_availability(forge_env, fake_provider):
+    (forge_env.cwd / ".env").write_text(f"OPENROUTER_API_KEY={GROQ_KEY}\n")
+    result = forge_env.run("models", "--json", env=ollama_env(fake_provider))
+    assert result.returncode == 0, result.stderr
+    models = {m["name"]: m for m in json.loads(result.stdout)}
+    assert len(models) == 10
+    sonnet = models["claude-sonnet"]
+    assert (sonnet["tier"], sonnet["input_price"], sonnet["output_price"], sonnet["cache_read_price"]) == \
+        ("premium", 3.0, 15.0, 0.3)
+    assert sonnet["available"] is False and "ANTHROPIC_API_KEY" in sonnet["fix"]
+    assert models["deepseek-v3"]["available"] is True  # key from .env
+    assert models["qwen-coder"]["available"] is True
+    assert models["phi3-mini"]["available"] is False and models["phi3-mini"]["detail"] == "phi3:mini not pulled"
+    text = forge_env.run("models", env=ollama_env(fake_provider))
+    assert text.returncode == 0
+    assert "claude-sonnet" in text.stdout and "3 / 15 / 0.3" in text.stdout
+    assert GROQ_KEY not in all_output(text) + all_output(result)
+
+
+def test_models_pull_by_config_name_shows_progress_and_installs(forge_env):
+    with FakeProvider(installed_models=[], pullable_models=["phi3:mini"]) as fp:
+        result = forge_env.run("models", "pull", "phi3-mini", env=ollama_env(fp))
+        assert result.returncode == 0, result.stderr
+        assert "phi3:mini: pulling manifest" in result.stdout
+        assert "phi3:mini: success" in result.stdout
+        assert fp.installed_models == ["phi3:mini"]
+        listed = {m["name"]: m for m in json.loads(forge_env.run("models", "--json", env=ollama_env(fp)).stdout)}
+        assert listed["phi3-mini"]["available"] is True
+
+
+def test_models_pull_raw_tag(forge_env, fake_provider):
+    result = forge_env.run("models", "pull", "llama3.2:3b", env=ollama_env(fake_provider))
+    assert result.returncode == 0, result.stderr
+    assert "llama3.2:3b" in fake_provider.installed_models
+
+
+@pytest.mark.parametrize("name, message", [
+    ("no-such-model:1b", "could not pull 'no-such-model:1b'"),
+    ("claude-sonnet", "is served by anthropic (anthropic), not Ollama"),
+])
+def test_models_pull_bad_name_is_exit_2(forge_env, fake_provider, name, message):
+    result = forge_env.run("models", "pull", name, env=ollama_env(fake_provider))
+    assert result.returncode == 2
+    assert message in result.stderr and "(fix:" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_models_pull_without_ollama_is_exit_2(forge_env):
+    result = forge_env.run("models", "pull", "qwen-coder")
+    assert result.returncode == 2
+    assert "not reachable" in result.stderr and "ollama serve" in result.stderr
