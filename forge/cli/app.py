@@ -53,11 +53,17 @@ app.add_typer(config_cmd.config_app, name="config")
 
 def main() -> None:
     """Console-script entry: run the app and map forge's errors to documented exit codes."""
+    import click
+
     try:
-        app()
+        code = app(standalone_mode=False)
     except ForgeError as error:
         print(f"forge: error: {error.one_line()}", file=sys.stderr)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
+        code = error.exit_code
+    except click.ClickException as error:  # bad flags or arguments: click's own one-line message
+        error.show()
+        code = ExitCode.USAGE if isinstance(error, click.UsageError) else error.exit_code
+    except (click.Abort, KeyboardInterrupt):
         print("forge: interrupted", file=sys.stderr)
-        sys.exit(ExitCode.INTERRUPTED)
+        code = ExitCode.INTERRUPTED
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
