@@ -10,17 +10,17 @@ from forge.cli import output
 from forge.cli.state import CliState
 from forge.errors import UsageError
 from forge.ledger.queries import GROUPINGS, Usage, usage
-from forge.report.costs import CostReport, build_report, parse_day, report_as_dict, time_range
+from forge.report.costs import CostReport, TimeRange, build_report, parse_day, report_as_dict, time_range
 
 
-def _usages(by: str, since: float | None, until: float | None, today_start: float) -> tuple[list[Usage], list[Usage]]:
+def _usages(by: str, rng: TimeRange, today: date) -> tuple[list[Usage], list[Usage]]:
     ledger_path = paths.ledger_file()
     if not ledger_path.exists():  # a read-only command does not create the ledger
         return [], []
     from forge.ledger import Ledger
 
     with Ledger(ledger_path) as ledger:
-        return usage(ledger.db, by, since, until), usage(ledger.db, "model", today_start, None)
+        return usage(ledger.db, by, *rng.bounds()), usage(ledger.db, "model", today.isoformat(), None)
 
 
 def run(st: CliState, *, today: bool, period: str | None, since: str | None, until: str | None, by: str,
@@ -35,8 +35,7 @@ def run(st: CliState, *, today: bool, period: str | None, since: str | None, unt
     rng = time_range(period or "day", parse_day(since, "--since") if since else None,
                      parse_day(until, "--until") if until else None, day)
     config = st.config
-    today_start = time_range("day", None, None, day).since
-    rows, today_by_model = _usages(by, rng.since, rng.until, today_start)
+    rows, today_by_model = _usages(by, rng, day)
     budget = budget_status(config.budgets, {u.key: u.cost_usd for u in today_by_model},
                            sum(u.unknown_price_calls for u in today_by_model))
     report = build_report(rng, by, rows, config.baseline_model(), budget)

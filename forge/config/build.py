@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import difflib
 import types
 import typing
@@ -64,11 +65,16 @@ def _convert(tp: Any, value: Any, path: KeyPath, hint: str) -> Any:
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def build_dataclass(cls: type, data: Any, path: KeyPath) -> Any:
     """Build cls from a TOML table: unknown keys, missing keys, wrong types and failed checks are problems."""
     if not isinstance(data, dict):
         raise ConfigProblem(path, f"expected a table, got {_describe(data)}", "write it as a [table]")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("derived")}
     named = "name" in fields
     settable = {n for n in fields if not (named and n == "name")}

@@ -123,8 +123,9 @@ def merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[KeyPath, Layer]]:
             if isinstance(value, dict) and isinstance(target.get(key), dict):
                 apply(target[key], value, path, layer)
                 continue
-            for stale in [p for p in sources if p[: len(path)] == path]:
-                del sources[stale]
+            if key in target:  # an override: forget the sources of whatever it replaces
+                for stale in [p for p in sources if p[: len(path)] == path]:
+                    del sources[stale]
             if isinstance(value, dict):
                 target[key] = {}
                 apply(target[key], value, path, layer)

@@ -57,3 +57,36 @@ def m001_runs_tasks_calls(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX calls_by_time ON calls(ts)")
     db.execute("CREATE INDEX calls_by_run ON calls(run_id)")
     db.execute("CREATE INDEX tasks_by_run ON tasks(run_id)")
+
+
+_ROLLUP_KEY = ("day", "model", "tier", "provider", "task_type")
+_ROLLUP_SUMS = ("calls", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "unknown_price_calls",
+                "errors", "priced_input_tokens", "priced_output_tokens", "priced_cached_tokens")
+
+
+def _rollup_exprs(r: str) -> list[str]:
+    """The rollup key and sums of one calls row (NEW in the trigger, calls in the backfill)."""
+    return [f"date({r}.ts, 'unixepoch', 'localtime')", f"{r}.model", f"coalesce({r}.tier, '?')",
+            f"coalesce({r}.provider, '?')", f"coalesce({r}.task_type, '?')", "1", f"{r}.input_tokens",
+            f"{r}.output_tokens", f"{r}.cached_tokens", f"coalesce({r}.cost_usd, 0.0)", f"1 - {r}.price_known",
+            f"{r}.outcome != 'ok'", f"{r}.input_tokens * {r}.price_known", f"{r}.output_tokens * {r}.price_known",
+            f"{r}.cached_tokens * {r}.price_known"]
+
+
+@migration
+def m002_daily_usage_rollup(db: sqlite3.Connection) -> None:
+    # `forge costs` and budget checks read per-day totals; summing 100,000 call rows each time took ~1 s.
+    # Days are local dates of the writing process, the same calendar `forge costs` reports in.
+    key = ", ".join(_ROLLUP_KEY)
+    columns = ", ".join(f"{c} TEXT NOT NULL" for c in _ROLLUP_KEY) + ", " + ", ".join(
+        f"{c} {'REAL' if c == 'cost_usd' else 'INTEGER'} NOT NULL" for c in _ROLLUP_SUMS)
+    db.execute(f"CREATE TABLE daily_usage ({columns}, PRIMARY KEY ({key}))")
+    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in _ROLLUP_SUMS)
+    db.execute(f"""
+        CREATE TRIGGER calls_roll_up AFTER INSERT ON calls BEGIN
+            INSERT INTO daily_usage VALUES ({", ".join(_rollup_exprs("NEW"))})
+            ON CONFLICT ({key}) DO UPDATE SET {updates};
+        END""")
+    named = ", ".join(f"{e} AS {c}" for e, c in zip(_rollup_exprs("calls"), (*_ROLLUP_KEY, *_ROLLUP_SUMS), strict=True))
+    sums = ", ".join(f"sum({c})" for c in _ROLLUP_SUMS)
+    db.execute(f"INSERT INTO daily_usage SELECT {key}, {sums} FROM (SELECT {named} FROM calls) GROUP BY {key}")

@@ -1,18 +1,12 @@
-"""Read-only questions asked of the ledger: usage over a time range, grouped one way."""
+"""Read-only questions asked of the ledger: usage over a range of days, grouped one way."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
-# The SQL expression each --by choice groups on; data, so a new grouping is one line.
-GROUPINGS = {
-    "model": "model",
-    "tier": "coalesce(tier, '?')",
-    "provider": "coalesce(provider, '?')",
-    "task-type": "coalesce(task_type, '?')",
-    "day": "date(ts, 'unixepoch', 'localtime')",
-}
+# The rollup column each --by choice groups on; data, so a new grouping is one line.
+GROUPINGS = {"model": "model", "tier": "tier", "provider": "provider", "task-type": "task_type", "day": "day"}
 
 
 @dataclass(frozen=True)
@@ -31,20 +25,19 @@ class Usage:
     priced_cached_tokens: int
 
 
-def usage(db: sqlite3.Connection, group_by: str, since: float | None, until: float | None) -> list[Usage]:
-    """Totals per group for calls with since <= ts < until (either bound may be open)."""
+_SUMS = ", ".join(f"sum({f})" for f in list(Usage.__dataclass_fields__)[1:])
+
+
+def usage(db: sqlite3.Connection, group_by: str, first_day: str | None, end_day: str | None) -> list[Usage]:
+    """Totals per group for local days first_day <= day < end_day (YYYY-MM-DD; either bound may be open)."""
     key = GROUPINGS[group_by]
     where, params = [], []
-    if since is not None:
-        where.append("ts >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("ts < ?")
-        params.append(until)
-    sql = f"""
-        SELECT {key} AS k, count(*), sum(input_tokens), sum(output_tokens), sum(cached_tokens),
-               coalesce(sum(cost_usd), 0.0), sum(1 - price_known), sum(outcome != 'ok'),
-               sum(input_tokens * price_known), sum(output_tokens * price_known), sum(cached_tokens * price_known)
-        FROM calls {'WHERE ' + ' AND '.join(where) if where else ''}
-        GROUP BY k ORDER BY k"""
+    if first_day is not None:
+        where.append("day >= ?")
+        params.append(first_day)
+    if end_day is not None:
+        where.append("day < ?")
+        params.append(end_day)
+    sql = (f"SELECT {key}, {_SUMS} FROM daily_usage {'WHERE ' + ' AND '.join(where) if where else ''} "
+           f"GROUP BY {key} ORDER BY {key}")
     return [Usage(*row) for row in db.execute(sql, params)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from forge.errors import LedgerError
@@ -44,7 +45,8 @@ class CallRecord:
         return self.cost_usd is not None
 
 
-_CALL_COLUMNS = [name for name in CallRecord.__dataclass_fields__] + ["price_known"]
+_RECORD_FIELDS = tuple(CallRecord.__dataclass_fields__)
+_CALL_COLUMNS = [*_RECORD_FIELDS, "price_known"]
 _INSERT_CALL = (f"INSERT OR IGNORE INTO calls ({', '.join(_CALL_COLUMNS)}) "
                 f"VALUES ({', '.join(':' + c for c in _CALL_COLUMNS)})")
 
@@ -56,18 +58,36 @@ class Ledger:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            self.db = self._connect_when_free(path)
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"cannot open the ledger at {path}: {exc}",
                               "set FORGE_HOME to a writable directory, or move the damaged file aside") from None
         except OSError as exc:
             raise LedgerError(f"cannot create the ledger at {path}: {exc.strerror}",
                               "set FORGE_HOME to a writable directory") from None
+
+    def _connect_when_free(self, path: Path) -> sqlite3.Connection:
+        # Switching a fresh file to WAL needs an exclusive lock and SQLite does not wait for it (busy_timeout
+        # does not apply), so processes opening a new ledger together retry here instead of failing.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                self.db = db
+                self._migrate()
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
+            except BaseException:
+                db.close()
+                raise
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -85,7 +105,8 @@ class Ledger:
             self.db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
 
     @property
@@ -126,13 +147,15 @@ class Ledger:
         self.record_calls([call])
 
     def record_calls(self, calls: list[CallRecord]) -> None:
-        rows = [{**asdict(c), "price_known": int(c.price_known)} for c in calls]
+        # asdict() deep-copies and cost ~100 µs a record; these fields are all flat values.
+        rows = [{**{f: getattr(c, f) for f in _RECORD_FIELDS}, "price_known": int(c.price_known)} for c in calls]
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany(_INSERT_CALL, rows)
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
 
     def count_calls(self) -> int:

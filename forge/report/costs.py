@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from forge.budget import BudgetStatus
 from forge.config.schema import ModelConfig
@@ -15,13 +15,14 @@ PERIODS = ("day", "week", "month", "all")
 
 @dataclass(frozen=True)
 class TimeRange:
+    """Local calendar days first <= day < end; None leaves that side open."""
+
     label: str
-    since: float | None
-    until: float | None
+    first: date | None
+    end: date | None
 
-
-def _midnight(day: date) -> float:
-    return datetime(day.year, day.month, day.day).timestamp()  # naive means local time
+    def bounds(self) -> tuple[str | None, str | None]:
+        return (self.first.isoformat() if self.first else None, self.end.isoformat() if self.end else None)
 
 
 def parse_day(text: str, flag: str) -> date:
@@ -39,8 +40,7 @@ def time_range(period: str, since: date | None, until: date | None, today: date)
         if since and until and since > until:
             raise UsageError("--since is after --until", "swap the two dates")
         label = f"{since or 'start'} .. {until or 'now'}"
-        return TimeRange(label, _midnight(since) if since else None,
-                         _midnight(until + timedelta(days=1)) if until else None)
+        return TimeRange(label, since, until + timedelta(days=1) if until else None)
     starts = {
         "day": today,
         "week": today - timedelta(days=today.weekday()),
@@ -49,7 +49,7 @@ def time_range(period: str, since: date | None, until: date | None, today: date)
     }
     start = starts[period]
     label = {"day": f"today ({today})", "all": "all time"}.get(period, f"{period} since {start}")
-    return TimeRange(label, _midnight(start) if start else None, None)
+    return TimeRange(label, start, None)
 
 
 def price_tokens(model: ModelConfig, input_tokens: int, output_tokens: int, cached_tokens: int) -> float:
