@@ -55,7 +55,9 @@ def _print_text(report: CostReport) -> None:
                           "saved"])
     for row in (*report.rows, report.total):
         u = row.usage
-        cells = [row.key, u.calls, u.errors, f"{u.input_tokens:,}", f"{u.output_tokens:,}", output.usd(u.cost_usd),
+        all_unknown = u.calls and u.unknown_price_calls == u.calls
+        cost = "unknown" if all_unknown else output.usd(u.cost_usd)
+        cells = [row.key, u.calls, u.errors, f"{u.input_tokens:,}", f"{u.output_tokens:,}", cost,
                  output.usd(row.baseline_usd), output.usd(row.savings_usd)]
         if row is report.total:
             table.footer = cells

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import difflib
+import functools
 import types
 import typing
 from typing import Any, Literal, get_args, get_origin

@@ -142,11 +142,13 @@ class Ledger:
 
     def record_call(self, call: CallRecord) -> None:
         """Append one call; recording the same record twice (a retried write) keeps one row."""
-        if call.outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {call.outcome!r}")
         self.record_calls([call])
 
     def record_calls(self, calls: list[CallRecord]) -> None:
+        """Append calls in one transaction; all or none are written."""
+        for call in calls:
+            if call.outcome not in OUTCOMES:
+                raise ValueError(f"unknown outcome {call.outcome!r}")
         # asdict() deep-copies and cost ~100 µs a record; these fields are all flat values.
         rows = [{**{f: getattr(c, f) for f in _RECORD_FIELDS}, "price_known": int(c.price_known)} for c in calls]
         self.db.execute("BEGIN IMMEDIATE")

@@ -87,7 +87,8 @@ class CostReport:
 
 def _total(usages: list[Usage]) -> Usage:
     fields = Usage.__dataclass_fields__
-    return Usage("total", *(sum(getattr(u, f) for u in usages) for f in list(fields)[1:]))
+    totals = [sum(getattr(u, f) for u in usages) for f in list(fields)[1:]]
+    return Usage("total", *totals[:4], float(totals[4]), *totals[5:])
 
 
 def build_report(time_range_: TimeRange, group_by: str, usages: list[Usage],
@@ -123,7 +124,7 @@ def report_as_dict(report: CostReport) -> dict:
         "baseline_model": report.baseline_model,
         "savings_pct": None if report.savings_pct is None else round(report.savings_pct, 2),
         "budget": {
-            "spent_today_usd": round(b.spent_usd, 6), "remaining_usd": round(b.remaining_usd, 6),
+            "spent_today_usd": round(float(b.spent_usd), 6), "remaining_usd": round(b.remaining_usd, 6),
             "daily_budget_usd": b.daily_budget_usd, "warn_threshold_usd": b.warn_threshold_usd,
             "stop_threshold_usd": b.stop_threshold_usd, "state": b.state,
             "unknown_price_calls_today": b.unknown_price_calls,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from forge.ledger import CallRecord, Ledger
 from forge.ledger.migrations import MIGRATIONS
@@ -16,9 +21,14 @@ WRITERS = 6
 CALLS_EACH = 200
 
 
-def raw(path: Path) -> sqlite3.Connection:
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
     """A plain connection of our own, to look at the file without going through Ledger."""
-    return sqlite3.connect(path)
+    db = sqlite3.connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def migration_rows(path: Path) -> list[tuple[str, float]]:
@@ -30,15 +40,14 @@ def test_new_ledger_is_wal_and_migrated_once(tmp_path):
     path = tmp_path / "nested" / "ledger.db"
     with Ledger(path) as ledger:
         assert ledger.schema_version == len(MIGRATIONS)
-    db = raw(path)
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # WAL is stored in the file itself
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    names = [row[0] for row in db.execute("SELECT name FROM migrations")]
-    assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
-    assert len(names) == len(set(names))
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"runs", "tasks", "calls", "migrations"} <= tables
-    db.close()
+    with raw(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # WAL is stored in the file itself
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        names = [row[0] for row in db.execute("SELECT name FROM migrations")]
+        assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
+        assert len(names) == len(set(names))
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"runs", "tasks", "calls", "migrations"} <= tables
 
 
 def test_reopening_does_not_reapply_migrations(tmp_path):
@@ -53,6 +62,32 @@ def test_reopening_does_not_reapply_migrations(tmp_path):
             assert ledger.count_calls() == 1  # a re-run CREATE TABLE would have failed or emptied it
     assert migration_rows(path) == before
     assert len(before) == len(MIGRATIONS)
+
+
+def test_a_ledger_from_an_older_forge_is_upgraded_in_place(forge_env):
+    """Only the first migration applied, as the first release left it: opening applies the rest, keeping rows."""
+    path = forge_env.ledger_path
+    path.parent.mkdir(parents=True)
+    with raw(path) as db:
+        db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+        MIGRATIONS[0](db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (MIGRATIONS[0].__name__, 1.0))
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO calls (uid, ts, model, tier, input_tokens, output_tokens, cost_usd, price_known, "
+                   "outcome) VALUES ('old-1', ?, 'claude-haiku', 'cheap', 1000, 100, 0.25, 1, 'ok')", (time.time(),))
+        db.commit()
+    with Ledger(path) as ledger:
+        assert ledger.schema_version == len(MIGRATIONS)
+        assert ledger.count_calls() == 1
+        ledger.record_call(CallRecord(model="claude-haiku", outcome="ok", tier="cheap", cost_usd=0.5))
+    names = [name for name, _ in migration_rows(path)]
+    assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
+
+    result = forge_env.run("costs", "--json", "--by", "tier")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [(r["tier"], r["calls"], r["cost_usd"]) for r in report["rows"]] == [("cheap", 2, 0.75)]
+    assert report["total"]["input_tokens"] == 1000
 
 
 def test_runs_tasks_and_calls_are_linked(tmp_path):
@@ -87,12 +122,8 @@ def test_recording_the_same_call_twice_keeps_one_row(tmp_path):
 
 def test_unknown_outcome_is_refused(tmp_path):
     with Ledger(tmp_path / "ledger.db") as ledger:
-        try:
+        with pytest.raises(ValueError, match="fine"):
             ledger.record_call(CallRecord(model="claude-haiku", outcome="fine"))
-        except ValueError as exc:
-            assert "fine" in str(exc)
-        else:
-            raise AssertionError("record_call accepted an unknown outcome")
         assert ledger.count_calls() == 0
 
 
@@ -154,16 +185,72 @@ def test_concurrent_writers_on_a_fresh_file(tmp_path):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
 
-    db = raw(path)
-    assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == WRITERS * CALLS_EACH
-    assert db.execute("SELECT count(DISTINCT uid) FROM calls").fetchone()[0] == WRITERS * CALLS_EACH
-    per_writer = dict(db.execute("SELECT run_id, count(*) FROM calls GROUP BY run_id"))
-    assert per_writer == {f"w{n}": CALLS_EACH for n in range(WRITERS)}
-    names = [row[0] for row in db.execute("SELECT name FROM migrations")]
-    assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    db.close()
+    with raw(path) as db:
+        assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == WRITERS * CALLS_EACH
+        assert db.execute("SELECT count(DISTINCT uid) FROM calls").fetchone()[0] == WRITERS * CALLS_EACH
+        per_writer = dict(db.execute("SELECT run_id, count(*) FROM calls GROUP BY run_id"))
+        assert per_writer == {f"w{n}": CALLS_EACH for n in range(WRITERS)}
+        names = [row[0] for row in db.execute("SELECT name FROM migrations")]
+        assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# Many rounds of processes opening one fresh file at the same instant: the moment the schema (and WAL) is set up.
+ROUNDS = 40
+_OPENER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from forge.ledger import CallRecord, Ledger
+
+    base, worker, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    failures = []
+    for r in range(rounds):
+        go, deadline = base / f"go-{r}", time.monotonic() + 30
+        while not go.exists():
+            if time.monotonic() > deadline:
+                sys.exit(f"no start signal for round {r}")
+            time.sleep(0)  # only yield the CPU: start as close together as can be
+        try:
+            with Ledger(base / f"ledger-{r}.db") as ledger:
+                ledger.record_call(CallRecord(model="claude-haiku", outcome="ok", uid=f"{worker}-{r}"))
+        except Exception as exc:
+            failures.append(f"round {r}: {exc}")
+        (base / f"done-{r}-{worker}").touch()
+    sys.exit("\\n".join(failures) or None)
+""")
+
+
+def test_processes_opening_a_fresh_ledger_at_the_same_moment(tmp_path):
+    procs = [subprocess.Popen([sys.executable, "-c", _OPENER, str(tmp_path), f"w{n}", str(ROUNDS)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+             for n in range(WRITERS)]
+    try:
+        for r in range(ROUNDS):
+            (tmp_path / f"go-{r}").touch()
+            deadline = time.monotonic() + 30
+            waiting = set(range(WRITERS))
+            while waiting:
+                waiting = {n for n in waiting if not (tmp_path / f"done-{r}-w{n}").exists()}
+                assert time.monotonic() < deadline, f"round {r} did not finish"
+                dead = [procs[n].communicate()[1] for n in waiting if procs[n].poll() is not None]
+                assert not dead, f"a process stopped before round {r} ended: {dead}"
+                time.sleep(0.001)
+        errors = []
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            if proc.returncode:
+                errors.append(err.strip())
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert not errors, "opening a fresh ledger from several processes failed:\n" + "\n".join(errors)
+    for r in range(ROUNDS):
+        with raw(tmp_path / f"ledger-{r}.db") as db:
+            assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == WRITERS
+            assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_corrupt_ledger_is_a_one_line_error_and_left_untouched(forge_env):
