@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from forge.config.schema import BudgetConfig
 
 
-@dataclass(frozen=True)
-class ModelCap:
+class ModelCap(NamedTuple):
+    """A per-model daily cap and today's spend on that model."""
+
     model: str
     cap_usd: float
     spent_usd: float
@@ -18,8 +19,9 @@ class ModelCap:
         return self.spent_usd >= self.cap_usd
 
 
-@dataclass(frozen=True)
-class BudgetStatus:
+class BudgetStatus(NamedTuple):
+    """Today's spend against the thresholds."""
+
     spent_usd: float
     unknown_price_calls: int
     daily_budget_usd: float

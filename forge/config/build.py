@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import types
 import typing
@@ -80,6 +79,8 @@ def build_dataclass(cls: type, data: Any, path: KeyPath) -> Any:
     settable = {n for n in fields if not (named and n == "name")}
     for key in data:
         if key not in settable:
+            import difflib  # only on bad input
+
             close = difflib.get_close_matches(key, sorted(settable), n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(settable))}"
             raise ConfigProblem((*path, key), f"unknown key {key!r}", fix)

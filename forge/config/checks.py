@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from forge.config import litellm_prices
 from forge.config.build import ConfigProblem
 from forge.config.schema import KEYED_KINDS, NO_MODEL_TIER, Config, ModelConfig
 
@@ -43,6 +42,8 @@ def _resolve_price(config: Config, model: ModelConfig) -> ModelConfig:
     if config.providers[model.provider].is_local:
         return dataclasses.replace(model, input_price=model.input_price or 0.0,
                                    output_price=model.output_price or 0.0, price_source="local")
+    from forge.config import litellm_prices  # reads a 1 MB JSON file: only when a price is missing
+
     mapped = litellm_prices.lookup(model.litellm_model)
     if mapped is None:
         missing = "input_price" if model.input_price is None else "output_price"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 _MAP_FILE = "model_prices_and_context_window_backup.json"
 
 
-@dataclass(frozen=True)
-class MappedPrice:
+class MappedPrice(NamedTuple):
     input_price: float
     output_price: float
     cache_read_price: float | None

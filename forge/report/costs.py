@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from forge.budget import BudgetStatus
 from forge.config.schema import ModelConfig
@@ -13,8 +13,7 @@ from forge.ledger.queries import Usage
 PERIODS = ("day", "week", "month", "all")
 
 
-@dataclass(frozen=True)
-class TimeRange:
+class TimeRange(NamedTuple):
     """Local calendar days first <= day < end; None leaves that side open."""
 
     label: str
@@ -59,8 +58,9 @@ def price_tokens(model: ModelConfig, input_tokens: int, output_tokens: int, cach
     return (fresh * model.input_price + cached_tokens * cache_price + output_tokens * model.output_price) / 1e6
 
 
-@dataclass(frozen=True)
-class CostRow:
+class CostRow(NamedTuple):
+    """One group of the report, with what the same tokens would cost on the baseline model."""
+
     key: str
     usage: Usage
     baseline_usd: float | None
@@ -70,8 +70,9 @@ class CostRow:
         return None if self.baseline_usd is None else self.baseline_usd - self.usage.cost_usd
 
 
-@dataclass(frozen=True)
-class CostReport:
+class CostReport(NamedTuple):
+    """Everything `forge costs` shows."""
+
     range: TimeRange
     group_by: str
     rows: tuple[CostRow, ...]
@@ -86,8 +87,7 @@ class CostReport:
 
 
 def _total(usages: list[Usage]) -> Usage:
-    fields = Usage.__dataclass_fields__
-    totals = [sum(getattr(u, f) for u in usages) for f in list(fields)[1:]]
+    totals = [sum(getattr(u, f) for u in usages) for f in Usage._fields[1:]]
     return Usage("total", *totals[:4], float(totals[4]), *totals[5:])
 
 
