@@ -65,11 +65,10 @@ def _print_text(report: CostReport) -> None:
             table.add(*cells)
     output.print_table(table)
     b = report.budget
-    lines = [
+    lines = [output.state_style(b.state,
         f"budget today: spent {output.usd(b.spent_usd)} of {output.usd(b.daily_budget_usd)}, "
         f"warn at {output.usd(b.warn_threshold_usd)}, stop at {output.usd(b.stop_threshold_usd)}, "
-        f"{output.usd(b.remaining_usd)} left before stop: {b.state.upper()}",
-    ]
+        f"{output.usd(b.remaining_usd)} left before stop: {b.state.upper()}")]
     lines += [f"cap {c.model}: spent {output.usd(c.spent_usd)} of {output.usd(c.cap_usd)}"
               + (" (reached)" if c.reached else "") for c in b.model_caps]
     if report.baseline_model and report.savings_pct is not None:

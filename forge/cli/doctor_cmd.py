@@ -22,7 +22,7 @@ def doctor(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     else:
         table = output.Table("forge doctor", ["area", "name", "status", "detail", "fix"])
         for c in checks:
-            table.add(c.area, c.name, c.status.upper(), c.detail, c.fix)
+            table.add(c.area, c.name, output.state_style(c.status, c.status.upper()), c.detail, c.fix)
         output.print_table(table)
     if any(c.area == "config" and c.status == FAIL for c in checks):
         raise typer.Exit(ExitCode.USAGE)

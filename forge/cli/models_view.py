@@ -38,7 +38,8 @@ def list_models(st: CliState, as_json: bool) -> None:
     for m, a in sorted(rows, key=lambda r: (order[r[0].tier], r[0].output_price or 0, r[0].name)):
         cached = "-" if m.cache_read_price is None else f"{m.cache_read_price:g}"
         price = f"{_price(m.input_price)} / {_price(m.output_price)} / {cached}"
-        status = "yes" if a.available else f"no: {a.detail} ({a.fix})" if a.fix else f"no: {a.detail}"
+        reason = f"no: {a.detail} ({a.fix})" if a.fix else f"no: {a.detail}"
+        status = output.state_style("ok", "yes") if a.available else output.state_style("warn", reason)
         table.add(m.name, m.tier, m.provider, m.litellm_model, price, f"{m.context_window:,}",
                   ", ".join(m.capabilities) or "-", status)
     output.print_table(table)

@@ -5,7 +5,24 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Styled(NamedTuple):
+    """Text with a rich style for terminals; piped output shows the text alone."""
+
+    text: str
+    style: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+STATE_STYLES = {"ok": "green", "warn": "yellow", "stop": "bold red", "fail": "bold red"}
+
+
+def state_style(state: str, text: str | None = None) -> Styled:
+    return Styled(text if text is not None else state, STATE_STYLES.get(state.lower(), ""))
 
 
 def rich_enabled() -> bool:
@@ -40,6 +57,12 @@ def _text(cell: Any) -> str:
     return "-" if cell is None else str(cell)
 
 
+def _rich_cell(cell: Any):
+    from rich.text import Text
+
+    return Text(cell.text, style=cell.style) if isinstance(cell, Styled) else Text(_text(cell))
+
+
 def print_table(table: Table) -> None:
     if rich_enabled():
         from rich.table import Table as RichTable
@@ -49,7 +72,7 @@ def print_table(table: Table) -> None:
             rich_table.add_column(name, footer=_text(table.footer[i]) if table.footer else "",
                                   justify="right" if _right_aligned(table, i) else "left")
         for row in table.rows:
-            rich_table.add_row(*(_text(c) for c in row))
+            rich_table.add_row(*(_rich_cell(c) for c in row))
         console().print(rich_table)
         return
     lines = [table.columns, *([_text(c) for c in r] for r in table.rows)]
@@ -66,13 +89,13 @@ def print_table(table: Table) -> None:
     print("\n".join(out))
 
 
-def print_lines(lines: list[str]) -> None:
+def print_lines(lines: list[str | Styled]) -> None:
     if rich_enabled():
         c = console()
         for line in lines:
-            c.print(line, markup=False)
+            c.print(_rich_cell(line))
     else:
-        print("\n".join(lines))
+        print("\n".join(str(line) for line in lines))
 
 
 def print_json(data: Any) -> None:

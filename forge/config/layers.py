@@ -108,7 +108,7 @@ def flag_layer(assignments: list[str]) -> Layer:
             raise ConfigError(f"--set {assignment!r} is not KEY=VALUE",
                               "write it as --set budgets.daily_budget_usd=2.5")
         _set_path(data, path, parse_value(raw.strip()))
-        origins[path] = f"--set {assignment}"
+        origins[path] = f"--set {key.strip()}"  # never the value: it may be a pasted secret
     return Layer("flag", data, origins=origins)
 
 

@@ -138,6 +138,15 @@ def test_pasted_key_in_api_key_env_is_refused_without_echoing_it(forge_env):
     assert SECRET not in result.stderr + result.stdout
 
 
+def test_pasted_key_in_a_flag_or_variable_is_never_echoed(forge_env):
+    flag = forge_env.run("--set", f"providers.groq.api_key_env={SECRET}", "config", "show")
+    env = forge_env.run("config", "show", env={"FORGE_PROVIDERS__GROQ__API_KEY_ENV": SECRET})
+    for result in (flag, env):
+        assert result.returncode == 2
+        assert "api_key_env" in result.stderr
+        assert SECRET not in result.stderr + result.stdout
+
+
 def test_bad_value_from_environment_names_the_variable(forge_env):
     result = forge_env.run("config", "show", env={"FORGE_ROUTING__MAX_RETRIES": "lots"})
     assert result.returncode == 2
@@ -147,7 +156,7 @@ def test_bad_value_from_environment_names_the_variable(forge_env):
 def test_bad_flag_names_the_flag(forge_env):
     result = forge_env.run("--set", "routing.max_retriez=2", "config", "show")
     assert result.returncode == 2
-    assert "--set routing.max_retriez=2: routing.max_retriez: unknown key" in result.stderr
+    assert "--set routing.max_retriez: routing.max_retriez: unknown key" in result.stderr
     assert "did you mean 'max_retries'" in result.stderr
     malformed = forge_env.run("--set", "routing.max_retries", "config", "show")
     assert malformed.returncode == 2 and "is not KEY=VALUE" in malformed.stderr
