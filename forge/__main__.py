@@ -1,3 +1,3 @@
-from forge.cli.app import main
+from forge.cli import main
 
 main()

@@ -51,8 +51,8 @@ app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
 
 
-def main() -> None:
-    """Console-script entry: run the app and map forge's errors to documented exit codes."""
+def run() -> None:
+    """Run the app and map forge's errors to documented exit codes."""
     import click
 
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,4 +43,8 @@ def make_state(directory: Path | None, config_file: Path | None, overrides: list
 
 
 def state(ctx: typer.Context) -> CliState:
+    """The root options; every command asks for them once its imports are done, so start-up ends here."""
+    if not gc.isenabled():  # switched off by forge.cli.main() while importing
+        gc.freeze()
+        gc.enable()
     return ctx.find_root().obj

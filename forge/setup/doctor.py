@@ -86,7 +86,8 @@ def _model_checks(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
             usable |= {model.tier, model.name}
         checks.append(Check("model", model.name, OK if avail.available else WARN, avail.detail, avail.fix))
     for task_type, ladder in config.ladders.items():
-        if not usable.intersection(ladder):
+        # With no usable model at all, one finding says it; a line per ladder would only repeat it.
+        if usable != {"none"} and not usable.intersection(ladder):
             checks.append(Check("ladder", task_type, WARN, f"no usable model on {', '.join(ladder)}",
                                 "set an API key or pull a local model for one of those tiers"))
     if usable == {"none"}:
