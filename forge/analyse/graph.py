@@ -1,0 +1,54 @@
+"""The task graph of a request: subtasks as nodes, dependencies as edges (networkx DiGraph)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from forge.analyse.milestones import expand_milestone
+from forge.analyse.request import TaskProfile, analyse_task
+from forge.analyse.subtasks import split_request
+
+_MILESTONE = re.compile(r"\bmilestone\s+(\d+)\b", re.I)
+
+
+class Task(NamedTuple):
+    id: str
+    profile: TaskProfile
+    source: str  # "request", or the roadmap file a milestone item came from
+
+
+def build_task_graph(request: str, repo: Path | None = None, known_task_types: frozenset[str] | None = None):
+    """A DiGraph whose nodes are task ids (attribute "task": Task) and whose edges point to dependants."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    notes: list[str] = []
+    subtasks = split_request(request)
+    ids_of: list[list[str]] = []  # per subtask, the ids it became (a milestone becomes many)
+    for index, subtask in enumerate(subtasks):
+        match = _MILESTONE.search(subtask.text)
+        expanded = expand_milestone(repo, int(match.group(1))) if match and repo else None
+        if match and expanded is None:
+            notes.append(f"milestone {match.group(1)}: no roadmap in the repository names it; kept as one task")
+        if expanded:
+            items, path = expanded
+            notes.append(f"milestone {match.group(1)}: {len(items)} open item(s) from {path.name}")
+            ids = []
+            for n, item in enumerate(items, 1):
+                task_id = f"t{index + 1}.{n}"
+                graph.add_node(task_id, task=Task(task_id, analyse_task(item, None, known_task_types), path.name))
+                ids.append(task_id)
+        else:
+            task_id = f"t{index + 1}"
+            graph.add_node(task_id, task=Task(task_id, analyse_task(subtask.text, None, known_task_types),
+                                              "request"))
+            ids = [task_id]
+        ids_of.append(ids)
+        for dependency in subtask.after:
+            for before in ids_of[dependency]:
+                for after in ids:
+                    graph.add_edge(before, after)
+    graph.graph["notes"] = notes
+    return graph

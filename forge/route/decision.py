@@ -1,0 +1,33 @@
+"""The router's inputs and its output, as plain data."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class RouterState(NamedTuple):
+    """What the router knows about the world at decision time; `forge route simulate` builds it offline."""
+
+    spent_today_usd: float = 0.0
+    spent_by_model: dict[str, float] = {}
+    requests_left_today: dict[str, int] = {}  # per provider with a daily quota
+    open_circuits: frozenset[str] = frozenset()  # models whose provider is failing
+    unavailable: frozenset[str] = frozenset()  # models that cannot be called here (no key, not pulled)
+
+
+class Candidate(NamedTuple):
+    model: str
+    tier: str
+    p_success: float
+    cost_usd: float
+
+
+class RoutingDecision(NamedTuple):
+    task_type: str
+    model: str | None  # None: no model needed (tier "none") or none allowed
+    tier: str | None
+    escalation: tuple[str, ...]  # the models to try next, in order, on failure
+    estimated_cost_usd: float
+    p_success: float
+    reasons: tuple[str, ...]
+    stop: str | None = None  # why routing refused (budget stop), else None

@@ -1,0 +1,135 @@
+"""The routing policy: `forge run` and `forge route simulate` both call route(). Pure: data in, data out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from forge.analyse.request import TaskProfile
+from forge.config.schema import NO_MODEL_TIER, Config, ModelConfig
+from forge.route.decision import Candidate, RouterState, RoutingDecision
+from forge.route.estimates import Outcomes, estimate
+
+# Spend shares of the daily budget where the policy changes its mind.
+FREE_ONLY_SHARE = 0.9  # above: local and free models only, where any can do the task
+QUALITY_FIRST_SHARE = 0.3  # below: ask for a higher chance of success
+QUALITY_FIRST_BONUS = 0.1
+Predictor = Callable[[str, str], float]  # (request text, model name) -> P(success), from a trained model
+
+
+def required_success(tradeoff: float) -> float:
+    """The success chance a model must reach to be chosen: 0.55 at tradeoff 0 (cheapest) to 0.95 at 1 (best)."""
+    return 0.55 + 0.4 * tradeoff
+
+
+def call_cost(model: ModelConfig, input_tokens: int, output_tokens: int) -> float:
+    return (input_tokens * (model.input_price or 0.0) + output_tokens * (model.output_price or 0.0)) / 1e6
+
+
+def _ladder(config: Config, profile: TaskProfile) -> tuple[str, tuple[str, ...], str | None]:
+    if profile.critical and "critical" in config.ladders:
+        return "critical", config.ladders["critical"], "critical task: the critical ladder"
+    task_type = profile.task_type if profile.task_type in config.ladders else "default"
+    reason = None if task_type == profile.task_type else f"no ladder for {profile.task_type}: the default ladder"
+    return task_type, config.ladders[task_type], reason
+
+
+def _expand(config: Config, ladder: tuple[str, ...]) -> list[ModelConfig]:
+    """Models on the ladder in order: a tier rung gives its enabled models, cheapest first."""
+    enabled = config.enabled_models()
+    seen: dict[str, ModelConfig] = {}
+    for rung in ladder:
+        if rung in enabled:
+            seen.setdefault(rung, enabled[rung])
+            continue
+        tier_models = sorted((m for m in enabled.values() if m.tier == rung),
+                             key=lambda m: (m.output_price or 0.0, m.input_price or 0.0, m.name))
+        for model in tier_models:
+            seen.setdefault(model.name, model)
+    return list(seen.values())
+
+
+def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) -> list[ModelConfig]:
+    kept = [m for m in models if keep(m)]
+    dropped = [m.name for m in models if m not in kept]
+    if dropped:
+        reasons.append(f"{reason}: skipped {', '.join(dropped)}")
+    return kept
+
+
+def route(profile: TaskProfile, config: Config, state: RouterState = RouterState(),
+          observed: dict[tuple[str, str], Outcomes] | None = None,
+          predictor: Predictor | None = None) -> RoutingDecision:
+    """Choose the model for one task and the escalation after it, with a reason for each factor that mattered."""
+    task_type, ladder, ladder_reason = _ladder(config, profile)
+    reasons = [f"task type {task_type}: ladder {' > '.join(ladder)}"]
+    if ladder_reason:
+        reasons.append(ladder_reason)
+    if ladder[0] == NO_MODEL_TIER:
+        reasons.append("first rung is 'none': a tool does this, no model is called")
+        return RoutingDecision(task_type, None, NO_MODEL_TIER, (), 0.0, 1.0, tuple(reasons))
+
+    budgets, tokens = config.budgets, (profile.input_tokens, profile.output_tokens)
+    models = _expand(config, ladder)
+    models = _filter(models, lambda m: m.name not in state.unavailable, "not usable here", reasons)
+    models = _filter(models, lambda m: m.name not in state.open_circuits, "provider failing (circuit open)",
+                     reasons)
+    models = _filter(models, lambda m: state.spent_by_model.get(m.name, 0.0) < budgets.per_model_daily_usd.get(
+        m.name, float("inf")), "daily cap reached", reasons)
+    models = _filter(models, lambda m: state.requests_left_today.get(m.provider, 1) > 0,
+                     "free-tier quota used up today", reasons)
+    needed = sum(tokens)
+    fitting = _filter(models, lambda m: m.context_window >= needed, f"{needed:,} tokens do not fit", reasons)
+    if models and not fitting:
+        wide = _filter(list(config.enabled_models().values()), lambda m: m.context_window >= needed,
+                       "long-context fallback", [])
+        fitting = sorted((m for m in wide if m.name not in state.unavailable | state.open_circuits),
+                         key=lambda m: call_cost(m, *tokens))[:1]
+        if fitting:
+            reasons.append(f"no model on the ladder fits {needed:,} tokens: long-context {fitting[0].name}")
+    models = fitting
+
+    spent_share = state.spent_today_usd / budgets.daily_budget_usd if budgets.daily_budget_usd else 1.0
+    if state.spent_today_usd >= budgets.stop_threshold_usd:
+        models = _filter(models, lambda m: call_cost(m, *tokens) == 0.0, "budget stop threshold reached", reasons)
+        if not models:
+            return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons),
+                                   stop=f"spent ${state.spent_today_usd:.2f} of the ${budgets.stop_threshold_usd:.2f} "
+                                        "stop threshold today")
+    elif spent_share > FREE_ONLY_SHARE and any(call_cost(m, *tokens) == 0.0 for m in models):
+        models = _filter(models, lambda m: call_cost(m, *tokens) == 0.0,
+                         f"{spent_share:.0%} of today's budget spent: $0 models only", reasons)
+    if not models:
+        reasons.append("no model on the ladder can be used")
+        return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons), stop="no usable model")
+
+    if profile.low_confidence:
+        lowest = min(config.tier_rank(m.tier) for m in models)
+        higher = [m for m in models if config.tier_rank(m.tier) > lowest]
+        if higher:
+            reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7: one tier up, skipped "
+                           f"{', '.join(m.name for m in models if m not in higher)}")
+            models = higher
+
+    def p_of(model: ModelConfig) -> float:
+        if predictor is not None:
+            return predictor(profile.text, model.name)
+        return estimate(config, task_type, model.name, profile.complexity, observed)
+
+    candidates = [Candidate(m.name, m.tier, p_of(m), call_cost(m, *tokens)) for m in models]
+    needed_p = required_success(config.routing.cost_quality_tradeoff)
+    if spent_share < QUALITY_FIRST_SHARE:
+        needed_p = min(0.97, needed_p + QUALITY_FIRST_BONUS)
+        reasons.append(f"{spent_share:.0%} of today's budget spent: quality first")
+    chosen = next((c for c in candidates if c.p_success >= needed_p), None)
+    if chosen is None:
+        chosen = max(candidates, key=lambda c: (c.p_success, -c.cost_usd))
+        reasons.append(f"no model reaches P(success) {needed_p:.2f}: the most likely, {chosen.model} "
+                       f"({chosen.p_success:.2f})")
+    else:
+        reasons.append(f"{chosen.model}: cheapest with P(success) {chosen.p_success:.2f} >= {needed_p:.2f} "
+                       f"(cost_quality_tradeoff {config.routing.cost_quality_tradeoff:g})")
+    after = candidates[candidates.index(chosen) + 1:]
+    escalation = tuple(c.model for c in after if c.p_success > chosen.p_success or
+                       config.tier_rank(c.tier) > config.tier_rank(chosen.tier))[:config.routing.max_retries]
+    return RoutingDecision(task_type, chosen.model, chosen.tier, escalation, chosen.cost_usd, chosen.p_success,
+                           tuple(reasons))
