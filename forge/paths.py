@@ -39,14 +39,23 @@ def repo_root(start: Path) -> Path | None:
     return None
 
 
+def search_places(start: Path) -> list[Path]:
+    """start and its parents up to the repository root (start alone outside a repository), nearest first."""
+    root = repo_root(start)
+    if root is None:
+        return [start]
+    places = [start]
+    for directory in start.parents:
+        if places[-1] == root:
+            break
+        places.append(directory)
+    return places
+
+
 def repo_config_file(start: Path) -> Path | None:
     """The nearest routing.toml from start up to the repository root (or start alone outside a repo)."""
-    root = repo_root(start)
-    candidates = [start] if root is None else [start, *start.parents]
-    for directory in candidates:
+    for directory in search_places(start):
         path = directory / CONFIG_FILE_NAME
         if path.is_file():
             return path
-        if directory == root:
-            break
     return None

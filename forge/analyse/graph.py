@@ -19,8 +19,11 @@ class Task(NamedTuple):
     source: str  # "request", or the roadmap file a milestone item came from
 
 
-def build_task_graph(request: str, repo: Path | None = None, known_task_types: frozenset[str] | None = None):
-    """A DiGraph whose nodes are task ids (attribute "task": Task) and whose edges point to dependants."""
+def build_task_graph(request: str, places: list[Path] | None = None,
+                     known_task_types: frozenset[str] | None = None):
+    """A DiGraph whose nodes are task ids (attribute "task": Task) and whose edges point to dependants.
+
+    places: the directories searched for a roadmap when the request names a milestone, nearest first."""
     import networkx as nx
 
     graph = nx.DiGraph()
@@ -29,7 +32,7 @@ def build_task_graph(request: str, repo: Path | None = None, known_task_types: f
     ids_of: list[list[str]] = []  # per subtask, the ids it became (a milestone becomes many)
     for index, subtask in enumerate(subtasks):
         match = _MILESTONE.search(subtask.text)
-        expanded = expand_milestone(repo, int(match.group(1))) if match and repo else None
+        expanded = expand_milestone(places or [], int(match.group(1))) if match else None
         if match and expanded is None:
             notes.append(f"milestone {match.group(1)}: no roadmap in the repository names it; kept as one task")
         if expanded:

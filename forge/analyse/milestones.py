@@ -37,9 +37,9 @@ def milestone_items(text: str, number: int) -> list[str] | None:
     return items
 
 
-def expand_milestone(repo: Path, number: int) -> tuple[list[str], Path] | None:
-    """The open items of milestone `number` and the file they came from, or None if no roadmap names it."""
-    for path in roadmap_files(repo):
+def expand_milestone(places: list[Path], number: int) -> tuple[list[str], Path] | None:
+    """The open items of milestone `number` from the first roadmap in places that names it, and its file."""
+    for path in (p for place in places for p in roadmap_files(place)):
         try:
             items = milestone_items(path.read_text(encoding="utf-8", errors="replace"), number)
         except OSError:

@@ -33,8 +33,9 @@ def classify_intent(text: str) -> tuple[str, str]:
     lowered = text.lower().strip()
     for intent, patterns in rules.INTENT_PATTERNS:
         for pattern in patterns:
-            if re.search(pattern, lowered):
-                return intent, f"intent {intent}: matched {pattern!r}"
+            match = re.search(pattern, lowered)
+            if match:
+                return intent, f"intent {intent}: says {match.group(0).strip()!r}"
     return rules.DEFAULT_INTENT, f"intent {rules.DEFAULT_INTENT}: no more specific rule matched"
 
 

@@ -43,7 +43,8 @@ COMPLEXITIES = ("trivial", "simple", "medium", "complex")
 SIZE_SIGNALS: list[tuple[str, str, float]] = [
     (r"\b(typo|spelling|whitespace|one[- ]line|single line|bump (the )?version|rename (a |the )?variable)\b",
      "trivial", 0.9),
-    (r"\b(entire|whole|all (the )?(files|modules|services)|across (the )?(code ?base|repo\w*|project)|"
+    (r"\b(entire|the whole (code ?base|project|repo\w*|app\w*|system|module|layer)|all (the )?(files|modules|services)|"
+     r"across (the )?(code ?base|repo\w*|project)|"
      r"every (file|module)|from scratch|end[- ]to[- ]end|concurren\w*|distributed|thread[- ]safe\w*)\b",
      "complex", 0.85),
     (r"\b(small|simple|quick|minor|tiny|just)\b", "simple", 0.8),

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from forge import __version__
-from forge.cli import config_cmd, costs_cmd, doctor_cmd, init_cmd, models_cmd
+from forge.cli import config_cmd, costs_cmd, doctor_cmd, init_cmd, models_cmd, route_cmd
 from forge.cli.state import make_state
 from forge.errors import ExitCode, ForgeError
 
@@ -49,6 +49,7 @@ app.command("doctor", help=doctor_cmd.__doc__)(doctor_cmd.doctor)
 app.command("costs", help=costs_cmd.__doc__)(costs_cmd.costs)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
+app.add_typer(route_cmd.route_app, name="route")
 
 
 def run() -> None:

@@ -43,3 +43,14 @@ def usage(db: sqlite3.Connection, group_by: str, first_day: str | None, end_day:
     sql = (f"SELECT {key}, {_SUMS} FROM daily_usage {'WHERE ' + ' AND '.join(where) if where else ''} "
            f"GROUP BY {key} ORDER BY {key}")
     return [Usage(*row) for row in db.execute(sql, params)]
+
+
+def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
+    """(task type, model) -> (successes, failures) over every call: a call succeeded when it answered and its
+    edit, if validated, passed; a provider error or a failed validation is a failure."""
+    sql = """
+        SELECT coalesce(task_type, '?'), model,
+               sum(outcome = 'ok' AND coalesce(validation, 'passed') = 'passed'),
+               sum(outcome IN ('error', 'validation_failed') OR validation = 'failed')
+        FROM calls GROUP BY 1, 2"""
+    return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}

@@ -1,0 +1,111 @@
+"""Bodies of `forge route explain` and `forge route simulate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forge import paths
+from forge.cli import output
+from forge.cli.state import CliState
+from forge.errors import UsageError
+
+
+def explain(st: CliState, request: str, as_json: bool) -> None:
+    from forge.analyse.graph import build_task_graph
+    from forge.route.policy import route
+    from forge.route.state import from_ledger
+
+    if not request.strip():
+        raise UsageError("the request is empty", 'describe the work, e.g. forge route explain "fix the build"')
+    config = st.config
+    graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders))
+    router_state, observed = from_ledger(config, paths.ledger_file())
+    tasks = []
+    for task_id in graph.nodes:
+        task = graph.nodes[task_id]["task"]
+        decision = route(task.profile, config, router_state, observed)
+        p = task.profile
+        tasks.append({
+            "id": task_id, "text": p.text, "source": task.source, "after": sorted(graph.predecessors(task_id)),
+            "analysis": {"intent": p.intent, "task_type": p.task_type, "complexity": p.complexity,
+                         "confidence": p.confidence, "critical": p.critical, "files": list(p.files),
+                         "symbols": list(p.symbols), "input_tokens": p.input_tokens,
+                         "output_tokens": p.output_tokens, "reasons": list(p.reasons)},
+            "decision": {"task_type": decision.task_type, "model": decision.model, "tier": decision.tier,
+                         "escalation": list(decision.escalation), "estimated_cost_usd": decision.estimated_cost_usd,
+                         "p_success": round(decision.p_success, 4), "stop": decision.stop,
+                         "reasons": list(decision.reasons)},
+        })
+    if as_json:
+        output.print_json({"request": request, "notes": graph.graph["notes"], "tasks": tasks,
+                           "edges": [list(e) for e in graph.edges]})
+        return
+    lines = [f"request: {request}", *(f"note: {n}" for n in graph.graph["notes"])]
+    for t in tasks:
+        a, d = t["analysis"], t["decision"]
+        after = f" (after {', '.join(t['after'])})" if t["after"] else ""
+        lines.append("")
+        lines.append(f"{t['id']}{after}: {t['text']}")
+        lines.append(f"  analysis: {a['intent']}, {a['complexity']} (confidence {a['confidence']:.2f})"
+                     f"{', critical' if a['critical'] else ''}, ~{a['input_tokens']:,} tokens in")
+        target = d["model"] or ("no model (a tool)" if d["tier"] == "none" else f"nothing: {d['stop']}")
+        lines.append(f"  route: {target}" + (f" [{d['tier']}]" if d["model"] else "")
+                     + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else "")
+                     + f", est. {output.usd(d['estimated_cost_usd'])}")
+        lines += [f"    - {reason}" for reason in [*a["reasons"], *d["reasons"]]]
+    output.print_lines(lines)
+
+
+def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, tasks_per_day: int, strict: bool,
+             as_json: bool) -> None:
+    from forge.route.simulate import MODES
+    from forge.route.simulate import simulate as run_simulation
+    from forge.route.workload import load_workload
+
+    if mode not in MODES:
+        raise UsageError(f"--mode {mode!r} is not a mode", f"use one of {', '.join(MODES)}")
+    if tasks_per_day < 1:
+        raise UsageError("--tasks-per-day must be at least 1", "pass a positive number")
+    config = st.config
+    workload = load_workload(tasks, set(config.models), set(config.ladders), strict)
+    report = run_simulation(config, workload, mode, tasks_per_day, sweep)
+    if as_json:
+        output.print_json(report)
+        return
+    _print_report(report)
+
+
+def _print_report(report: dict) -> None:
+    r = report["router"]
+    lines = [f"simulated {report['tasks']} task(s), mode {report['mode']}, "
+             f"cost_quality_tradeoff {r['cost_quality_tradeoff']:g}"]
+    if report["skipped_lines"]:
+        lines.append(f"skipped {len(report['skipped_lines'])} malformed line(s): "
+                     + ", ".join(str(s["line"]) for s in report["skipped_lines"][:10]))
+    lines.append(f"router: cost {output.usd(r['cost_usd'])}, quality {r['quality']:.3f}, success "
+                 f"{r['success_rate']:.1%}, {r['calls']} call(s), {r['escalations']} escalation(s)")
+    if r["estimated_calls"]:
+        lines.append(f"{r['estimated_calls']} call(s) had no recorded outcome and were scored by forge's estimate")
+    p = report["projection"]
+    lines.append(f"projected at {p['tasks_per_day']} tasks a day: {output.usd(p['daily_usd'])} a day, "
+                 f"{output.usd(p['monthly_usd'])} a month")
+    output.print_lines(lines)
+    table = output.Table("calls by model", ["model", "tier", "calls", "cost"])
+    for model, calls in sorted(r["calls_by_model"].items(), key=lambda kv: -kv[1]):
+        table.add(model, "", calls, output.usd(r["cost_by_model"][model]))
+    output.print_table(table)
+    base = report["baselines"]
+    if base:
+        table = output.Table("baselines on the same tasks", ["strategy", "cost", "quality", "success"])
+        table.add("forge router", output.usd(r["cost_usd"]), f"{r['quality']:.3f}", f"{r['success_rate']:.1%}")
+        for name, t in [*((f"always {m}", t) for m, t in base["single"].items()), ("oracle", base["oracle"]),
+                        ("random at the same cost", base["random_same_cost"])]:
+            table.add(name, output.usd(t["cost_usd"]), f"{t['quality']:.3f}", f"{t['success_rate']:.1%}")
+        output.print_table(table)
+    if "sweep" in report:
+        table = output.Table("cost-quality sweep", ["tradeoff", "cost", "quality", "calls by model"])
+        for point in report["sweep"]:
+            table.add(f"{point['cost_quality_tradeoff']:.2f}", output.usd(point["cost_usd"]),
+                      f"{point['quality']:.3f}",
+                      ", ".join(f"{m} {c}" for m, c in sorted(point["calls_by_model"].items())))
+        output.print_table(table)
