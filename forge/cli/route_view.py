@@ -92,7 +92,7 @@ def _print_report(report: dict) -> None:
     output.print_lines(lines)
     table = output.Table("calls by model", ["model", "tier", "calls", "cost"])
     for model, calls in sorted(r["calls_by_model"].items(), key=lambda kv: -kv[1]):
-        table.add(model, "", calls, output.usd(r["cost_by_model"][model]))
+        table.add(model, report["model_tiers"][model], calls, output.usd(r["cost_by_model"][model]))
     output.print_table(table)
     base = report["baselines"]
     if base:
