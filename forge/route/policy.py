@@ -33,8 +33,24 @@ def _ladder(config: Config, profile: TaskProfile) -> tuple[str, tuple[str, ...],
     return task_type, config.ladders[task_type], reason
 
 
+# Ladder expansions per config, kept with the config itself so that its id cannot be reused while cached.
+_EXPANSIONS: dict[int, tuple[Config, dict[tuple[str, ...], list[ModelConfig]]]] = {}
+
+
 def _expand(config: Config, ladder: tuple[str, ...]) -> list[ModelConfig]:
-    """Models on the ladder in order: a tier rung gives its enabled models, cheapest first."""
+    """Models on the ladder in order (cached per config): a tier rung gives its enabled models, cheapest first."""
+    entry = _EXPANSIONS.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_EXPANSIONS) > 64:  # a sweep makes one config per point; keep the cache small
+            _EXPANSIONS.clear()
+        entry = _EXPANSIONS[id(config)] = (config, {})
+    cached = entry[1].get(ladder)
+    if cached is None:
+        cached = entry[1][ladder] = _expand_uncached(config, ladder)
+    return cached
+
+
+def _expand_uncached(config: Config, ladder: tuple[str, ...]) -> list[ModelConfig]:
     enabled = config.enabled_models()
     seen: dict[str, ModelConfig] = {}
     for rung in ladder:
@@ -50,9 +66,9 @@ def _expand(config: Config, ladder: tuple[str, ...]) -> list[ModelConfig]:
 
 def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) -> list[ModelConfig]:
     kept = [m for m in models if keep(m)]
-    dropped = [m.name for m in models if m not in kept]
-    if dropped:
-        reasons.append(f"{reason}: skipped {', '.join(dropped)}")
+    if len(kept) != len(models):
+        kept_names = {m.name for m in kept}
+        reasons.append(f"{reason}: skipped {', '.join(m.name for m in models if m.name not in kept_names)}")
     return kept
 
 

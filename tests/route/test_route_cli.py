@@ -173,3 +173,18 @@ def test_unknown_mode_and_missing_file_exit_2(forge_env, tmp_path):
     assert forge_env.run("route", "simulate", "--tasks", str(WORKLOAD), "--mode", "yolo").returncode == 2
     missing = forge_env.run("route", "simulate", "--tasks", str(tmp_path / "none.jsonl"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_ledger_outcomes_teach_the_router(forge_env):
+    request = "add a --verbose flag to app.py"
+    before = json.loads(forge_env.run("route", "explain", request, "--json").stdout)["tasks"][0]["decision"]
+    assert before["model"]
+    from forge.ledger import CallRecord, Ledger
+
+    with Ledger(forge_env.ledger_path) as ledger:
+        ledger.record_calls([CallRecord(model=before["model"], outcome="validation_failed",
+                                        task_type=before["task_type"], validation="failed", cost_usd=0.0)
+                             for _ in range(30)])
+    after = json.loads(forge_env.run("route", "explain", request, "--json").stdout)["tasks"][0]["decision"]
+    assert after["model"] != before["model"]
+    assert after["p_success"] > 0.5
