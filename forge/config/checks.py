@@ -93,6 +93,17 @@ def _check_ladders(config: Config) -> None:
                                     f"ladder {task_type!r} names unknown tier or model {rung!r}", _suggest(rung, known))
 
 
+WARN_SHARE = 0.8  # of the stop threshold, when warn_threshold_usd is not set
+
+
+def _resolve_budgets(config: Config) -> Config:
+    b = config.budgets
+    stop = b.stop_threshold_usd if b.stop_threshold_usd is not None else b.daily_budget_usd
+    warn = b.warn_threshold_usd if b.warn_threshold_usd is not None else WARN_SHARE * stop
+    return dataclasses.replace(config, budgets=dataclasses.replace(b, stop_threshold_usd=stop,
+                                                                   warn_threshold_usd=warn))
+
+
 def _check_budgets(config: Config) -> None:
     budgets = config.budgets
     if budgets.warn_threshold_usd > budgets.stop_threshold_usd:
@@ -119,5 +130,6 @@ def check_config(config: Config) -> Config:
     _check_providers(config)
     models = _check_models(config)
     _check_ladders(config)
+    config = _resolve_budgets(config)
     _check_budgets(config)
     return dataclasses.replace(config, models=models)

@@ -136,8 +136,31 @@ def merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[KeyPath, Layer]]:
                 sources[path] = layer
 
     for layer in layers:
-        apply(merged, layer.data, (), layer)
+        data = dict(layer.data)
+        # replace = ["models", ...]: this layer's tables stand instead of the lower layers', not merged with them.
+        for path in _replaced_paths(data.pop(REPLACE_KEY, []), layer):
+            parent = merged
+            for key in path[:-1]:
+                parent = parent.get(key) if isinstance(parent.get(key), dict) else {}
+            parent.pop(path[-1], None)
+            for stale in [p for p in sources if p[: len(path)] == path]:
+                del sources[stale]
+        apply(merged, data, (), layer)
     return merged, sources
+
+
+REPLACE_KEY = "replace"
+TOP_LEVEL = ("tiers", "providers", "models", "ladders", "budgets", "routing", "validation", "context")
+
+
+def _replaced_paths(value: Any, layer: Layer) -> list[KeyPath]:
+    """The key paths a layer's `replace` list names, e.g. ["models", "budgets.per_model_daily_usd"]."""
+    paths = [tuple(split_dotted(v)) for v in value] if isinstance(value, list) and all(
+        isinstance(v, str) and v for v in value) else None
+    if paths is None or not all(p and p[0] in TOP_LEVEL for p in paths):
+        raise ConfigError(f"{layer.describe((REPLACE_KEY,))}: replace: expected a list of settings such as "
+                          f"{', '.join(TOP_LEVEL[:4])}", 'write e.g. replace = ["models", "ladders"]')
+    return paths
 
 
 def split_dotted(key: str) -> list[str]:

@@ -45,8 +45,35 @@ def _where(problem: ConfigProblem, sources: dict[KeyPath, Layer]) -> str:
         owners = [(p, layer) for p, layer in sources.items() if p[:length] == prefix]
         if owners:
             path, layer = owners[-1]
+            if layer.kind == "built-in":
+                # The defaults were valid alone, so a user's layer made them clash: point at what the user set.
+                users = [(p, l) for p, l in sources.items() if p[:1] == problem.path[:1] and l.kind != "built-in"]
+                if users:
+                    path, layer = max(users, key=lambda pl: _RANK[pl[1].kind])
+                    return layer.describe(path)
+                return BUILTIN_BLAME
             return layer.describe(problem.path if layer.file else path)
     return "routing.toml"
+
+
+BUILTIN_BLAME = "built-in defaults"
+_RANK = {"built-in": 0, "user": 1, "repo": 2, "env": 3, "flag": 4}
+
+
+def _drop_orphaned_builtin_references(data: dict[str, Any], sources: dict[KeyPath, Layer]) -> None:
+    """Built-in budget entries about built-in models go with those models when a layer replaces them."""
+    models = data.get("models", {})
+    budgets = data.get("budgets", {})
+    caps = budgets.get("per_model_daily_usd", {})
+    for model in [m for m in caps if m not in models]:
+        if getattr(sources.get(("budgets", "per_model_daily_usd", model)), "kind", None) == "built-in":
+            del caps[model]
+            del sources[("budgets", "per_model_daily_usd", model)]
+    baseline = budgets.get("baseline_model")
+    if baseline is not None and baseline not in models and \
+            getattr(sources.get(("budgets", "baseline_model")), "kind", None) == "built-in":
+        del budgets["baseline_model"]
+        del sources[("budgets", "baseline_model")]
 
 
 def load_config(cwd: Path | None = None, config_file: Path | None = None,
@@ -69,9 +96,14 @@ def load_config(cwd: Path | None = None, config_file: Path | None = None,
     layers.append(env_layer(environ))
     layers.append(flag_layer(overrides or []))
     data, sources = merge(layers)
+    _drop_orphaned_builtin_references(data, sources)
     try:
         config = check_config(build_config(data))
     except ConfigProblem as problem:
         key = ".".join(problem.path)
-        raise ConfigError(f"{_where(problem, sources)}: {key}: {problem.problem}", problem.hint) from None
+        where = _where(problem, sources)
+        hint = problem.hint
+        if where == BUILTIN_BLAME:
+            hint += f'; or drop the built-in [{problem.path[0]}] with replace = ["{problem.path[0]}"] in your routing.toml'
+        raise ConfigError(f"{where}: {key}: {problem.problem}", hint) from None
     return LoadedConfig(config, tuple(layers), data, sources)

@@ -99,8 +99,10 @@ class ModelConfig:
 @dataclass(frozen=True)
 class BudgetConfig:
     daily_budget_usd: float = spec("a daily budget in USD, e.g. 5.0", non_negative)
-    warn_threshold_usd: float = spec("the spend in USD at which forge warns", non_negative)
-    stop_threshold_usd: float = spec("the spend in USD at which forge stops calling paid models", non_negative)
+    # Unset: stop at the daily budget, warn at 80 % of the stop threshold (resolved in checks.py).
+    warn_threshold_usd: float | None = spec("the spend in USD at which forge warns", non_negative, default=None)
+    stop_threshold_usd: float | None = spec("the spend in USD at which forge stops calling paid models",
+                                            non_negative, default=None)
     per_model_daily_usd: dict[str, float] = spec("a table of model name = USD cap per day", default_factory=dict)
     baseline_model: str | None = spec("name the premium model that savings are measured against", default=None)
 

@@ -57,9 +57,8 @@ def plan_config(detected: Detected) -> InitPlan:
             if model["provider"] == "ollama":
                 tag = ollama_tag(model["litellm_model"])
                 known_tags.add(tag)
-                if ollama.has(tag):
-                    models[name] = model
-                else:
+                models[name] = model  # kept even when not pulled yet: `forge models` says so
+                if not ollama.has(tag):
                     plan.notes.append(f"Ollama has no {tag} (role: {', '.join(model.get('roles', []))}); "
                                       f"`forge models pull {name}` adds it")
         for tag in ollama.installed:
@@ -79,10 +78,16 @@ def plan_config(detected: Detected) -> InitPlan:
                           "set a key (e.g. GROQ_API_KEY) or start Ollama, then run `forge doctor`")
         return plan
 
+    # This file's providers and models replace the built-in catalogue instead of merging with it.
+    data["replace"] = ["providers", "models"]
     data["providers"] = providers
-    # The built-in catalogue merges under this file, so models not found here are switched off, not omitted.
-    data["models"] = {**models, **{name: {"enabled": False} for name in defaults["models"] if name not in models}}
-    available_tiers = {"none"} | {m["tier"] for m in models.values()}
+    data["models"] = models
+    baseline = data["budgets"].get("baseline_model")
+    if baseline and baseline not in models:
+        # Savings are still measured against the default premium model, kept for its price only.
+        models[baseline] = {**defaults["models"][baseline], "enabled": False}
+        providers.setdefault(models[baseline]["provider"], defaults["providers"][models[baseline]["provider"]])
+    available_tiers = {"none"} | {m["tier"] for m in models.values() if m.get("enabled", True)}
     order = data["tiers"]
     for task_type, ladder in data["ladders"].items():
         kept = [r for r in ladder if r in available_tiers or r in models]
