@@ -61,8 +61,9 @@ def run() -> None:
     except ForgeError as error:
         print(f"forge: error: {error.one_line()}", file=sys.stderr)
         code = error.exit_code
-    except click.ClickException as error:  # bad flags or arguments: click's own one-line message
-        error.show()
+    except click.ClickException as error:  # bad flags or arguments
+        command = error.ctx.command_path if isinstance(error, click.UsageError) and error.ctx else "forge"
+        print(f"forge: error: {error.format_message()} (fix: see {command} --help)", file=sys.stderr)
         code = ExitCode.USAGE if isinstance(error, click.UsageError) else error.exit_code
     except (click.Abort, KeyboardInterrupt):
         print("forge: interrupted", file=sys.stderr)

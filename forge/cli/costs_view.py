@@ -31,6 +31,8 @@ def run(st: CliState, *, today: bool, period: str | None, since: str | None, unt
         raise UsageError("--json and --csv both given", "choose one output format")
     if today and (period not in (None, "day") or since or until):
         raise UsageError("--today conflicts with --period/--since/--until", "drop --today or the other flags")
+    if period and (since or until):
+        raise UsageError("--period conflicts with --since/--until", "use either a period or dates")
     day = date.today()
     rng = time_range(period or "day", parse_day(since, "--since") if since else None,
                      parse_day(until, "--until") if until else None, day)

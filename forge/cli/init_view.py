@@ -32,6 +32,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a config file is as readable as any other
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -42,6 +45,8 @@ def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama:
     import tomli_w
 
     target = output_path or (paths.repo_root(st.directory) or st.directory) / paths.CONFIG_FILE_NAME
+    if target.exists() and not target.is_file():
+        raise UsageError(f"{target} exists and is not a regular file", "pass --output with a file path")
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", "pass --force to overwrite it")
     if not target.parent.is_dir():
@@ -55,7 +60,10 @@ def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama:
                          "report this as a bug; nothing was written") from None
     header = ("# Written by `forge init`. Edit freely; `forge config show` prints the merged result.\n"
               "# Prices are USD per million tokens.\n")
-    write_atomically(target, header + tomli_w.dumps(plan.data))
+    try:
+        write_atomically(target, header + tomli_w.dumps(plan.data))
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}", "choose a writable --output") from None
     enabled = [name for name, m in plan.data["models"].items() if m.get("enabled", True)]
     lines = [*plan.notes, f"wrote {target}: {len(plan.data['providers'])} provider(s), {len(enabled)} model(s) "
              f"enabled: {', '.join(enabled)}"]

@@ -47,6 +47,8 @@ def list_models(st: CliState, as_json: bool) -> None:
 
 def _ollama_target(st: CliState, name: str) -> tuple[str, str]:
     """The Ollama server URL and tag for a routing.toml model name or a raw tag."""
+    if not name.strip():
+        raise UsageError("the model name is empty", "pass a name from `forge models` or an Ollama tag")
     config = st.config
     ollama_providers = {n: p for n, p in config.providers.items() if p.kind == "ollama"}
     model = config.models.get(name)

@@ -119,4 +119,5 @@ def warn(message: str) -> None:
 def usd(value: float | None) -> str:
     if value is None:
         return "unknown"
-    return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.4f}" if abs(value) < 1 else f"{sign}${abs(value):,.2f}"

@@ -9,8 +9,15 @@ import typing
 from typing import Any, Literal, get_args, get_origin
 
 from forge.config import schema
+from forge.config.layers import KeyPath
 
-KeyPath = tuple[str, ...]
+
+def suggest(name: str, known, label: str = "known") -> str:
+    """A "did you mean" for a misspelt name, else the list of names that would work."""
+    import difflib  # only on bad input
+
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"{label}: {', '.join(sorted(known)) or 'none'}"
 
 
 class ConfigProblem(Exception):
@@ -31,7 +38,11 @@ def _describe(value: Any) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
-    return f"{type(value).__name__} {value!r}" if not isinstance(value, str) else f"string {value!r}"
+    if isinstance(value, str):
+        # Short words are echoed to help; anything longer may be a pasted secret and is not.
+        return f"string {value!r}" if len(value) <= 16 and value.replace("_", "").isalpha() else \
+            f"a string of {len(value)} characters"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _convert(tp: Any, value: Any, path: KeyPath, hint: str) -> Any:
@@ -42,7 +53,7 @@ def _convert(tp: Any, value: Any, path: KeyPath, hint: str) -> Any:
     if origin is Literal:
         allowed = get_args(tp)
         if value not in allowed:
-            raise ConfigProblem(path, f"{value!r} is not one of {', '.join(map(str, allowed))}", hint)
+            raise ConfigProblem(path, f"{_describe(value)} is not one of {', '.join(map(str, allowed))}", hint)
         return value
     if origin is tuple:
         if not isinstance(value, list):
@@ -79,11 +90,7 @@ def build_dataclass(cls: type, data: Any, path: KeyPath) -> Any:
     settable = {n for n in fields if not (named and n == "name")}
     for key in data:
         if key not in settable:
-            import difflib  # only on bad input
-
-            close = difflib.get_close_matches(key, sorted(settable), n=1)
-            fix = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(settable))}"
-            raise ConfigProblem((*path, key), f"unknown key {key!r}", fix)
+            raise ConfigProblem((*path, key), f"unknown key {key!r}", suggest(key, settable, "known keys"))
     values: dict[str, Any] = {"name": path[-1]} if named else {}
     for name in settable:
         f = fields[name]

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from forge.config.build import ConfigProblem
+from forge.config.build import ConfigProblem, suggest
 from forge.config.schema import KEYED_KINDS, NO_MODEL_TIER, Config, ModelConfig
 
 
-def _suggest(name: str, known) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
-
-
 def _check_tiers(config: Config) -> None:
+    if not [t for t in config.tiers if t != NO_MODEL_TIER]:
+        raise ConfigProblem(("tiers",), "tiers lists no model tier",
+                            'list tiers cheapest first, e.g. ["none", "local"]')
     seen = set()
     for i, tier in enumerate(config.tiers):
         if tier in seen:
@@ -65,10 +61,10 @@ def _check_models(config: Config) -> dict[str, ModelConfig]:
         path = ("models", name)
         if model.provider not in config.providers:
             raise ConfigProblem((*path, "provider"), f"model {name!r} names unknown provider {model.provider!r}",
-                                _suggest(model.provider, config.providers))
+                                suggest(model.provider, config.providers))
         if model.tier not in config.tiers:
             raise ConfigProblem((*path, "tier"), f"model {name!r} names unknown tier {model.tier!r}",
-                                _suggest(model.tier, config.tiers))
+                                suggest(model.tier, config.tiers))
         if model.tier == NO_MODEL_TIER:
             raise ConfigProblem((*path, "tier"), f"model {name!r} is in tier {NO_MODEL_TIER!r}, which means no model",
                                 "put the model in a model tier such as \"local\"")
@@ -76,7 +72,7 @@ def _check_models(config: Config) -> dict[str, ModelConfig]:
             if task_type not in config.ladders:
                 raise ConfigProblem((*path, "quality", task_type),
                                     f"quality prior for unknown task type {task_type!r}",
-                                    _suggest(task_type, config.ladders))
+                                    suggest(task_type, config.ladders))
         resolved[name] = _resolve_price(config, model)
     return resolved
 
@@ -90,7 +86,7 @@ def _check_ladders(config: Config) -> None:
         for i, rung in enumerate(ladder):
             if rung not in known:
                 raise ConfigProblem(("ladders", task_type, str(i)),
-                                    f"ladder {task_type!r} names unknown tier or model {rung!r}", _suggest(rung, known))
+                                    f"ladder {task_type!r} names unknown tier or model {rung!r}", suggest(rung, known))
 
 
 WARN_SHARE = 0.8  # of the stop threshold, when warn_threshold_usd is not set
@@ -115,13 +111,13 @@ def _check_budgets(config: Config) -> None:
     for model, cap in budgets.per_model_daily_usd.items():
         if model not in config.models:
             raise ConfigProblem(("budgets", "per_model_daily_usd", model), f"daily cap for unknown model {model!r}",
-                                _suggest(model, config.models))
+                                suggest(model, config.models))
         if cap < 0:
             raise ConfigProblem(("budgets", "per_model_daily_usd", model), "a daily cap must not be negative",
                                 "use a number of USD of 0 or more")
     if budgets.baseline_model is not None and budgets.baseline_model not in config.models:
         raise ConfigProblem(("budgets", "baseline_model"), f"unknown baseline model {budgets.baseline_model!r}",
-                            _suggest(budgets.baseline_model, config.models))
+                            suggest(budgets.baseline_model, config.models))
 
 
 def check_config(config: Config) -> Config:

@@ -14,6 +14,7 @@ from forge.errors import ConfigError
 KeyPath = tuple[str, ...]
 ENV_PREFIX = "FORGE_"
 ENV_SEPARATOR = "__"
+TOP_LEVEL_VALUES = ("tiers",)  # settings outside any table, set as FORGE_TIERS
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,11 @@ def env_layer(environ: Mapping[str, str]) -> Layer:
     data: dict[str, Any] = {}
     origins: dict[KeyPath, str] = {}
     for name in sorted(environ):
-        if not name.startswith(ENV_PREFIX) or ENV_SEPARATOR not in name:
+        if not name.startswith(ENV_PREFIX):
             continue
         path = tuple(part.lower() for part in name[len(ENV_PREFIX):].split(ENV_SEPARATOR))
+        if len(path) == 1 and path[0] not in TOP_LEVEL_VALUES:
+            continue  # FORGE_HOME and friends are not settings
         if not all(path):
             raise ConfigError(f"environment variable {name}: empty part in the key path",
                               "write it as FORGE_SECTION__KEY, e.g. FORGE_BUDGETS__DAILY_BUDGET_USD")
@@ -104,7 +107,7 @@ def flag_layer(assignments: list[str]) -> Layer:
     for assignment in assignments:
         key, sep, raw = assignment.partition("=")
         path = tuple(split_dotted(key.strip()))
-        if not sep or not all(path):
+        if not sep or not path or not all(path):
             raise ConfigError(f"--set {assignment!r} is not KEY=VALUE",
                               "write it as --set budgets.daily_budget_usd=2.5")
         _set_path(data, path, parse_value(raw.strip()))

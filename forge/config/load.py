@@ -47,7 +47,8 @@ def _where(problem: ConfigProblem, sources: dict[KeyPath, Layer]) -> str:
             path, layer = owners[-1]
             if layer.kind == "built-in":
                 # The defaults were valid alone, so a user's layer made them clash: point at what the user set.
-                users = [(p, l) for p, l in sources.items() if p[:1] == problem.path[:1] and l.kind != "built-in"]
+                users = [(p, owner) for p, owner in sources.items()
+                         if p[:1] == problem.path[:1] and owner.kind != "built-in"]
                 if users:
                     path, layer = max(users, key=lambda pl: _RANK[pl[1].kind])
                     return layer.describe(path)
@@ -104,6 +105,7 @@ def load_config(cwd: Path | None = None, config_file: Path | None = None,
         where = _where(problem, sources)
         hint = problem.hint
         if where == BUILTIN_BLAME:
-            hint += f'; or drop the built-in [{problem.path[0]}] with replace = ["{problem.path[0]}"] in your routing.toml'
+            table = problem.path[0]
+            hint += f'; or drop the built-in [{table}] with replace = ["{table}"] in your routing.toml'
         raise ConfigError(f"{where}: {key}: {problem.problem}", hint) from None
     return LoadedConfig(config, tuple(layers), data, sources)

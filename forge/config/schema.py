@@ -33,7 +33,13 @@ def between(low, high):
 
 
 def non_negative(v):
+    if v != v or v in (float("inf"), float("-inf")):  # nan or infinite
+        return "must be a finite number"
     return None if v >= 0 else "must not be negative"
+
+
+def http_url(v):
+    return None if v.startswith(("http://", "https://")) and len(v) > 8 else "must be an http:// or https:// URL"
 
 
 def env_var_name(v):
@@ -66,7 +72,8 @@ class ProviderConfig:
     name: str
     kind: ProviderKind = spec("set kind to one of the provider kinds listed in README.md")
     api_key_env: str | None = spec("name the environment variable that holds the key", env_var_name, default=None)
-    api_base: str | None = spec("set api_base to the provider's URL, e.g. http://127.0.0.1:11434", default=None)
+    api_base: str | None = spec("set api_base to the provider's URL, e.g. http://127.0.0.1:11434", http_url,
+                                default=None)
     rpm: int | None = spec("requests per minute, a whole number", at_least(1), default=None)
     tpm: int | None = spec("tokens per minute, a whole number", at_least(1), default=None)
     requests_per_day: int | None = spec("requests per day, a whole number", at_least(1), default=None)

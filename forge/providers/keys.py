@@ -14,8 +14,8 @@ _LINE = re.compile(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*
 def read_dotenv(path: Path) -> dict[str, str]:
     """KEY=VALUE lines of a .env file; quotes stripped, comments and blank lines skipped."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8", errors="replace")  # one bad byte must not hide every key
+    except OSError:
         return {}
     values = {}
     for line in text.splitlines():

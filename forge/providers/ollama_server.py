@@ -46,10 +46,18 @@ class OllamaProbe:
         return any(same_tag(tag, name) for name in self.installed)
 
 
-def _client(url: str, timeout: float):
-    import ollama
+def _ollama():
+    """The ollama package; importing it builds a client from OLLAMA_HOST, which fails on a malformed value."""
+    try:
+        import ollama
+    except ValueError as exc:
+        raise ProviderError(f"OLLAMA_HOST={os.environ.get('OLLAMA_HOST', '')!r} is not a valid address ({exc})",
+                            "set OLLAMA_HOST to host:port, e.g. 127.0.0.1:11434") from None
+    return ollama
 
-    return ollama.Client(host=url, timeout=timeout)
+
+def _client(url: str, timeout: float):
+    return _ollama().Client(host=url, timeout=timeout)
 
 
 def probe(url: str, timeout: float = 2.0, with_context: bool = False) -> OllamaProbe:
@@ -87,14 +95,14 @@ class PullProgress:
 def pull(url: str, tag: str) -> Iterator[PullProgress]:
     """Pull a model, yielding progress; a server or name problem becomes a ProviderError."""
     import httpx
-    import ollama
 
+    ollama = _ollama()
     try:
         for part in _client(url, None).pull(tag, stream=True):
             yield PullProgress(part.status or "", part.completed, part.total)
     except ollama.ResponseError as exc:
         raise ProviderError(f"Ollama could not pull {tag!r}: {exc.error}",
                             "check the name at https://ollama.com/library") from None
-    except (ConnectionError, OSError, httpx.HTTPError) as exc:
+    except (ConnectionError, OSError, httpx.HTTPError, ValueError) as exc:  # ValueError: a malformed URL
         raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
                             "start it with `ollama serve`, or set providers.ollama.api_base") from None

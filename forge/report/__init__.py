@@ -1,1 +1,1 @@
-"""Reports built from the ledger: pure arithmetic here, rendering in forge.report.render."""
+"""Reports built from the ledger: pure arithmetic here, rendering in forge.cli."""

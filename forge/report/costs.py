@@ -26,6 +26,8 @@ class TimeRange(NamedTuple):
 
 def parse_day(text: str, flag: str) -> date:
     try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)  # fromisoformat also takes 20260101 and 2026-W01; the help promises YYYY-MM-DD
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{flag} {text!r} is not a date", f"write it as YYYY-MM-DD, e.g. {flag} 2026-11-01") from None
@@ -108,7 +110,9 @@ def report_as_dict(report: CostReport) -> dict:
         return {
             report.group_by: r.key, "calls": u.calls, "errors": u.errors,
             "input_tokens": u.input_tokens, "output_tokens": u.output_tokens, "cached_tokens": u.cached_tokens,
-            "cost_usd": round(u.cost_usd, 6), "unknown_price_calls": u.unknown_price_calls,
+            # A group whose every call had an unknown price has an unknown cost, not a zero one.
+            "cost_usd": None if u.calls and u.unknown_price_calls == u.calls else round(u.cost_usd, 6),
+            "unknown_price_calls": u.unknown_price_calls,
             "baseline_usd": None if r.baseline_usd is None else round(r.baseline_usd, 6),
             "savings_usd": None if r.savings_usd is None else round(r.savings_usd, 6),
         }

@@ -184,13 +184,18 @@ def mixed(forge_env) -> date:
     return today
 
 
+# A group whose only call had an unknown price has an unknown cost (None), never $0.
 GROUPED_TODAY = {
     "model": {"claude-sonnet": (2, 1.0), "claude-haiku": (1, 0.25), "deepseek-v3": (2, 0.25),
-              "qwen-coder": (1, 0.0), "mystery": (1, 0.0)},
-    "tier": {"premium": (2, 1.0), "cheap": (3, 0.5), "local": (1, 0.0), "?": (1, 0.0)},
-    "provider": {"anthropic": (3, 1.25), "openrouter": (2, 0.25), "ollama": (1, 0.0), "?": (1, 0.0)},
-    "task-type": {"architecture": (2, 1.0), "review": (1, 0.25), "edit": (3, 0.25), "?": (1, 0.0)},
+              "qwen-coder": (1, 0.0), "mystery": (1, None)},
+    "tier": {"premium": (2, 1.0), "cheap": (3, 0.5), "local": (1, 0.0), "?": (1, None)},
+    "provider": {"anthropic": (3, 1.25), "openrouter": (2, 0.25), "ollama": (1, 0.0), "?": (1, None)},
+    "task-type": {"architecture": (2, 1.0), "review": (1, 0.25), "edit": (3, 0.25), "?": (1, None)},
 }
+
+
+def approx_cost(cost):
+    return None if cost is None else pytest.approx(cost)
 
 
 @pytest.mark.parametrize("by", list(GROUPED_TODAY))
@@ -198,7 +203,7 @@ def test_group_by(forge_env, mixed, by):
     report = costs_json(forge_env, "--by", by)
     assert report["group_by"] == by
     got = {key: (row["calls"], row["cost_usd"]) for key, row in rows_by_key(report).items()}
-    assert got == {key: (n, pytest.approx(c)) for key, (n, c) in GROUPED_TODAY[by].items()}
+    assert got == {key: (n, approx_cost(c)) for key, (n, c) in GROUPED_TODAY[by].items()}
     assert_totals(report, (7, 1.5))
     assert report["total"]["unknown_price_calls"] == 1
 
@@ -327,8 +332,8 @@ def test_csv_has_a_header_and_one_row_per_group(forge_env, mixed):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0])[:3] == ["provider", "calls", "errors"]
-    assert {r["provider"]: (int(r["calls"]), float(r["cost_usd"])) for r in rows} == {
-        key: (n, pytest.approx(c)) for key, (n, c) in GROUPED_TODAY["provider"].items()}
+    assert {r["provider"]: (int(r["calls"]), float(r["cost_usd"]) if r["cost_usd"] else None) for r in rows} == {
+        key: (n, approx_cost(c)) for key, (n, c) in GROUPED_TODAY["provider"].items()}
     assert len(rows) == len(GROUPED_TODAY["provider"])  # no total row mixed in
 
     report = costs_json(forge_env, "--by", "provider")

@@ -97,8 +97,8 @@ BAD_CONFIGS = [
     pytest.param('[providers.together]\nkind = "openai"\n',
                  "routing.toml:1: providers.together.api_key_env: provider 'together' (openai) needs an API key",
                  'api_key_env = "OPENAI_API_KEY"', id="missing-api-key-env"),
-    pytest.param('[providers.x]\nkind = "bedrock"\n', "providers.x.kind: 'bedrock' is not one of", "provider kinds",
-                 id="unknown-provider-kind"),
+    pytest.param('[providers.x]\nkind = "bedrock"\n', "providers.x.kind: string 'bedrock' is not one of",
+                 "provider kinds", id="unknown-provider-kind"),
     pytest.param('[models.m]\nlitellm_model = "groq/x"\nprovider = "nope"\ntier = "free"\ncontext_window = 1\n'
                  'input_price = 0\noutput_price = 0\n', "routing.toml:3: models.m.provider: model 'm' names unknown "
                  "provider 'nope'", "known:", id="unknown-provider"),
