@@ -124,6 +124,12 @@ def main() -> int:
                 if round_no >= 2:
                     times[i].append(ms)
         found = banned_imports(python, env("empty"), cwd)
+        print("routing benchmarks ...", file=sys.stderr)
+        from routing import decision_latency, simulate_wall
+        from workload import generate
+
+        routing = decision_latency([t["request"] for t in generate(2_000 if args.quick else 20_000, seed=5)])
+        routing.append(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
 
     results = []
     for (name, _, _, target), ts in zip(cases, times, strict=True):
@@ -133,10 +139,10 @@ def main() -> int:
                         "target_ms": target, "result": "-" if target is None else ("PASS" if ms <= target else "FAIL")})
     imports = {"check": "forge --help imports none of " + ", ".join(BANNED_IMPORTS),
                "found": found, "result": "FAIL" if found else "PASS"}
-    ok = not found and all(r["result"] != "FAIL" for r in results)
+    ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
         report = {"runs": runs, "cores": os.cpu_count(), "load_avg_1min": load, "benchmarks": results,
-                  "imports": imports, "ok": ok}
+                  "imports": imports, "routing": routing, "ok": ok}
         print(json.dumps(report, indent=2))
     else:
         cols = ["name", "median_ms", "ratio_to_python", "target_ms", "result"]
@@ -150,6 +156,10 @@ def main() -> int:
                             enumerate(zip(row, widths, strict=True))))
         print(f"\nimport check: {imports['check']}: {imports['result']}"
               + (f" (imported: {', '.join(found)})" if found else ""))
+        print()
+        for r in routing:
+            print(f"{r['name']:<48} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<24} target {r['target']:g}  "
+                  f"{'PASS' if r['ok'] else 'FAIL'}")
     return 0 if ok else 1
 
 

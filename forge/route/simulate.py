@@ -115,14 +115,17 @@ def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], r
     if not scored:
         return {}
     n = len(workload.tasks)
+    # (cost, score, success) of every model on every task, computed once for all baselines.
+    table = [{m: _call(config, m, p, t.outcomes[m]) for m in scored}
+             for t, p in zip(workload.tasks, profiles, strict=True)]
     singles = {}
     for model in scored:
-        results = [_call(config, model, p, t.outcomes[model]) for t, p in zip(workload.tasks, profiles, strict=True)]
+        results = [row[model] for row in table]
         singles[model] = Totals(sum(r[0] for r in results), sum(r[1] for r in results) / n,
                                 sum(r[2] for r in results) / n, n)
     oracle_cost = oracle_score = oracle_success = 0.0
-    for task, profile in zip(workload.tasks, profiles, strict=True):
-        results = sorted((_call(config, m, profile, task.outcomes[m]) for m in scored), key=lambda r: r[0])
+    for row in table:
+        results = sorted(row.values(), key=lambda r: r[0])
         best = next((r for r in results if r[2]), max(results, key=lambda r: r[1]))
         oracle_cost, oracle_score, oracle_success = (oracle_cost + best[0], oracle_score + best[1],
                                                      oracle_success + best[2])

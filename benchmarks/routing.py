@@ -1,0 +1,68 @@
+"""Routing speed: one decision in-process, and `forge route simulate` on 100,000 tasks x 5 models."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workload import generate
+
+from forge.analyse.request import analyse_task
+from forge.config import load_config
+from forge.route.policy import route
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "routing"
+DECISION_P50_US, DECISION_P99_US = 100.0, 1000.0
+SIMULATE_S_PER_100K = 20.0
+
+
+def decision_latency(requests: list[str]) -> list[dict]:
+    """p50/p99 of route() with the example config, against prompt-length routing (len of the words) as baseline."""
+    config = load_config(EXAMPLE).config
+    known = frozenset(config.ladders)
+    profiles = [analyse_task(r, None, known) for r in requests]
+    for p in profiles[:200]:  # warm the ladder cache and the branch predictor alike
+        route(p, config)
+    decide, baseline = [], []
+    for p in profiles:
+        t0 = time.perf_counter_ns()
+        route(p, config)
+        t1 = time.perf_counter_ns()
+        _ = "strong" if len(p.text.split()) > 12 else "weak"
+        t2 = time.perf_counter_ns()
+        decide.append((t1 - t0) / 1000)
+        baseline.append((t2 - t1) / 1000)
+    decide.sort()
+    base = statistics.median(baseline)
+    p50, p99 = decide[len(decide) // 2], decide[int(len(decide) * 0.99)]
+    return [
+        {"name": "route() decision p50 (us)", "value": round(p50, 1), "ratio": round(p50 / base, 1),
+         "baseline": "prompt-length routing", "target": DECISION_P50_US, "ok": p50 <= DECISION_P50_US},
+        {"name": "route() decision p99 (us)", "value": round(p99, 1), "ratio": round(p99 / base, 1),
+         "baseline": "prompt-length routing", "target": DECISION_P99_US, "ok": p99 <= DECISION_P99_US},
+    ]
+
+
+def simulate_wall(tasks: int, tmp: Path, env: dict) -> dict:
+    """Wall seconds of `forge route simulate` on `tasks` tasks x 5 models, against parsing the same JSONL."""
+    path = tmp / "workload.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in generate(tasks, seed=11)))
+    t0 = time.perf_counter()
+    for line in path.read_text().splitlines():
+        json.loads(line)
+    parse = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "forge", "-C", str(EXAMPLE), "route", "simulate", "--tasks",
+                           str(path), "--json"], env=env, capture_output=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(proc.stderr.decode(errors="replace"))
+    target = SIMULATE_S_PER_100K * tasks / 100_000
+    return {"name": f"route simulate, {tasks:,} tasks x 5 models (s)", "value": round(wall, 2),
+            "ratio": round(wall / parse, 1), "baseline": "json.loads of the file", "target": target,
+            "ok": wall <= target}
