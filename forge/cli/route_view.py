@@ -13,17 +13,18 @@ from forge.errors import UsageError
 def explain(st: CliState, request: str, as_json: bool) -> None:
     from forge.analyse.graph import build_task_graph
     from forge.route.policy import route
-    from forge.route.state import from_ledger
+    from forge.route.state import from_ledger, load_trained_model
 
     if not request.strip():
         raise UsageError("the request is empty", 'describe the work, e.g. forge route explain "fix the build"')
     config = st.config
     graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders))
     router_state, observed = from_ledger(config, paths.ledger_file())
+    predictor = load_trained_model(st.loaded(), st.directory)
     tasks = []
     for task_id in graph.nodes:
         task = graph.nodes[task_id]["task"]
-        decision = route(task.profile, config, router_state, observed)
+        decision = route(task.profile, config, router_state, observed, predictor)
         p = task.profile
         tasks.append({
             "id": task_id, "text": p.text, "source": task.source, "after": sorted(graph.predecessors(task_id)),
@@ -37,10 +38,13 @@ def explain(st: CliState, request: str, as_json: bool) -> None:
                          "reasons": list(decision.reasons)},
         })
     if as_json:
-        output.print_json({"request": request, "notes": graph.graph["notes"], "tasks": tasks,
+        output.print_json({"request": request, "notes": graph.graph["notes"],
+                           "trained_model": str(predictor.path) if predictor else None, "tasks": tasks,
                            "edges": [list(e) for e in graph.edges]})
         return
     lines = [f"request: {request}", *(f"note: {n}" for n in graph.graph["notes"])]
+    if predictor is not None:
+        lines.append(f"trained model: {predictor.path}")
     for t in tasks:
         a, d = t["analysis"], t["decision"]
         after = f" (after {', '.join(t['after'])})" if t["after"] else ""
@@ -56,29 +60,52 @@ def explain(st: CliState, request: str, as_json: bool) -> None:
     output.print_lines(lines)
 
 
-def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, tasks_per_day: int, strict: bool,
-             as_json: bool) -> None:
+def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, plot: Path | None, tasks_per_day: int,
+             strict: bool, as_json: bool) -> None:
     from forge.route.simulate import MODES
     from forge.route.simulate import simulate as run_simulation
+    from forge.route.state import load_trained_model
     from forge.route.workload import load_workload
 
     if mode not in MODES:
         raise UsageError(f"--mode {mode!r} is not a mode", f"use one of {', '.join(MODES)}")
     if tasks_per_day < 1:
         raise UsageError("--tasks-per-day must be at least 1", "pass a positive number")
+    if plot is not None:
+        plot = _writable_png(plot)
     config = st.config
+    predictor = load_trained_model(st.loaded(), st.directory)
     workload = load_workload(tasks, set(config.models), set(config.ladders), strict)
-    report = run_simulation(config, workload, mode, tasks_per_day, sweep)
+    report = run_simulation(config, workload, mode, tasks_per_day, sweep, predictor)
+    if plot is not None:
+        from forge.route.plot import plot_sweep
+
+        plot_sweep(report, plot)
+        report["plot"] = str(plot)
     if as_json:
         output.print_json(report)
         return
     _print_report(report)
 
 
+def _writable_png(path: Path) -> Path:
+    """Refuse a --plot target that cannot be written before any work is done."""
+    if path.suffix.lower() != ".png":
+        raise UsageError(f"--plot {path}: the plot is a PNG", "give a file name ending in .png")
+    path = path if path.is_absolute() else Path.cwd() / path
+    if not path.parent.is_dir():
+        raise UsageError(f"--plot {path}: no such directory {path.parent}", "create it or choose another path")
+    if path.is_dir():
+        raise UsageError(f"--plot {path} is a directory", "give a file name ending in .png")
+    return path
+
+
 def _print_report(report: dict) -> None:
     r = report["router"]
     lines = [f"simulated {report['tasks']} task(s), mode {report['mode']}, "
              f"cost_quality_tradeoff {r['cost_quality_tradeoff']:g}"]
+    if report["trained_model"]:
+        lines.append(f"trained model: {report['trained_model']}")
     if report["skipped_lines"]:
         lines.append(f"skipped {len(report['skipped_lines'])} malformed line(s): "
                      + ", ".join(str(s["line"]) for s in report["skipped_lines"][:10]))
@@ -109,3 +136,5 @@ def _print_report(report: dict) -> None:
                       f"{point['quality']:.3f}",
                       ", ".join(f"{m} {c}" for m, c in sorted(point["calls_by_model"].items())))
         output.print_table(table)
+    if "plot" in report:
+        output.print_lines([f"plot: {report['plot']}"])

@@ -121,6 +121,8 @@ class RoutingConfig:
     enable_parallel_execution: bool = spec("true or false")
     enable_speculative_execution: bool = spec("true or false")
     cost_quality_tradeoff: float = spec("a number from 0 (cheapest) to 1 (best quality)", between(0, 1))
+    # "auto": router-model.json in forge's data directory when `forge route train` has written one; "": none.
+    trained_model: str = spec('a path to a file written by forge route train, "auto" or "" (none)', default="auto")
 
 
 @dataclass(frozen=True)

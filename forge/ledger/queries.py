@@ -54,3 +54,16 @@ def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tupl
                sum(outcome IN ('error', 'validation_failed') OR validation = 'failed')
         FROM calls GROUP BY 1, 2"""
     return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}
+
+
+def training_outcomes(db: sqlite3.Connection) -> list[tuple[str, str, str, str, int, int]]:
+    """(task id, task text, task type, model, successes, failures) for every task and model the ledger saw
+    called, judged as outcomes_by_task_model judges them: what `forge route train --from-ledger` learns from."""
+    sql = """
+        SELECT c.task_id, t.description, coalesce(c.task_type, t.task_type), c.model,
+               sum(c.outcome = 'ok' AND coalesce(c.validation, 'passed') = 'passed'),
+               sum(c.outcome IN ('error', 'validation_failed') OR c.validation = 'failed')
+        FROM calls c JOIN tasks t ON t.id = c.task_id
+        WHERE t.description IS NOT NULL AND t.description != ''
+        GROUP BY c.task_id, c.model ORDER BY c.task_id, c.model"""
+    return list(db.execute(sql))

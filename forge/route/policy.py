@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from forge.analyse.request import TaskProfile
 from forge.config.schema import NO_MODEL_TIER, Config, ModelConfig
 from forge.route.decision import Candidate, RouterState, RoutingDecision
 from forge.route.estimates import Outcomes, estimate
 
+if TYPE_CHECKING:
+    from forge.route.predictor import TrainedModel
+
 # Spend shares of the daily budget where the policy changes its mind.
 FREE_ONLY_SHARE = 0.9  # above: local and free models only, where any can do the task
-QUALITY_FIRST_SHARE = 0.3  # below: ask for a higher chance of success
-QUALITY_FIRST_BONUS = 0.1
-Predictor = Callable[[str, str], float]  # (request text, model name) -> P(success), from a trained model
+QUALITY_FIRST_SHARE = 0.3  # below: lean toward quality within the user's cost_quality_tradeoff
+QUALITY_FIRST_BOOST = 0.5  # t -> t + 0.5 t (1 - t): 0 and 1 keep their meaning, 0.3 becomes 0.41
 
 
 def required_success(tradeoff: float) -> float:
@@ -74,7 +76,7 @@ def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) ->
 
 def route(profile: TaskProfile, config: Config, state: RouterState = RouterState(),
           observed: dict[tuple[str, str], Outcomes] | None = None,
-          predictor: Predictor | None = None) -> RoutingDecision:
+          predictor: TrainedModel | None = None) -> RoutingDecision:
     """Choose the model for one task and the escalation after it, with a reason for each factor that mattered."""
     task_type, ladder, ladder_reason = _ladder(config, profile)
     reasons = [f"task type {task_type}: ladder {' > '.join(ladder)}"]
@@ -118,7 +120,10 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         reasons.append("no model on the ladder can be used")
         return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons), stop="no usable model")
 
-    if profile.low_confidence:
+    learned = predictor is not None and any(predictor.knows(m.name) for m in models)
+    if profile.low_confidence and learned:
+        reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7: the trained model weighs it")
+    elif profile.low_confidence:
         lowest = min(config.tier_rank(m.tier) for m in models)
         higher = [m for m in models if config.tier_rank(m.tier) > lowest]
         if higher:
@@ -127,23 +132,26 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
             models = higher
 
     def p_of(model: ModelConfig) -> float:
-        if predictor is not None:
-            return predictor(profile.text, model.name)
+        if learned and predictor.knows(model.name):
+            return predictor(profile, model.name)
         return estimate(config, task_type, model.name, profile.complexity, observed)
 
     candidates = [Candidate(m.name, m.tier, p_of(m), call_cost(m, *tokens)) for m in models]
-    needed_p = required_success(config.routing.cost_quality_tradeoff)
-    if spent_share < QUALITY_FIRST_SHARE:
-        needed_p = min(0.97, needed_p + QUALITY_FIRST_BONUS)
-        reasons.append(f"{spent_share:.0%} of today's budget spent: quality first")
+    tradeoff = configured = config.routing.cost_quality_tradeoff
+    if spent_share < QUALITY_FIRST_SHARE and 0.0 < tradeoff < 1.0:
+        tradeoff = configured + QUALITY_FIRST_BOOST * configured * (1.0 - configured)
+        reasons.append(f"{spent_share:.0%} of today's budget spent: quality first, cost_quality_tradeoff "
+                       f"{configured:g} counts as {tradeoff:.2f}")
+    needed_p = predictor.threshold(tradeoff) if learned else required_success(tradeoff)
+    source = "trained model" if learned else "estimated"
     chosen = next((c for c in candidates if c.p_success >= needed_p), None)
     if chosen is None:
         chosen = max(candidates, key=lambda c: (c.p_success, -c.cost_usd))
-        reasons.append(f"no model reaches P(success) {needed_p:.2f}: the most likely, {chosen.model} "
+        reasons.append(f"no model reaches {source} P(success) {needed_p:.2f}: the most likely, {chosen.model} "
                        f"({chosen.p_success:.2f})")
     else:
-        reasons.append(f"{chosen.model}: cheapest with P(success) {chosen.p_success:.2f} >= {needed_p:.2f} "
-                       f"(cost_quality_tradeoff {config.routing.cost_quality_tradeoff:g})")
+        reasons.append(f"{chosen.model}: cheapest with {source} P(success) {chosen.p_success:.2f} >= "
+                       f"{needed_p:.2f} (cost_quality_tradeoff {tradeoff:.2f})")
     after = candidates[candidates.index(chosen) + 1:]
     escalation = tuple(c.model for c in after if c.p_success > chosen.p_success or
                        config.tier_rank(c.tier) > config.tier_rank(chosen.tier))[:config.routing.max_retries]

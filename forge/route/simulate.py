@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.config.schema import Config
@@ -16,6 +16,9 @@ from forge.route.decision import RouterState
 from forge.route.estimates import Outcomes
 from forge.route.policy import call_cost, route
 from forge.route.workload import Outcome, Workload
+
+if TYPE_CHECKING:
+    from forge.route.predictor import TrainedModel
 
 MODES = ("route", "cascade")
 SWEEP_POINTS = 21
@@ -52,7 +55,7 @@ def _call(config: Config, model: str, profile: TaskProfile, outcome: Outcome | N
 
 
 def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile], mode: str,
-                 tasks_per_day: int) -> SimulationRun:
+                 tasks_per_day: int, predictor: TrainedModel | None = None) -> SimulationRun:
     calls_by_model: Counter = Counter()
     cost_by_model: defaultdict = defaultdict(float)
     observed: dict[tuple[str, str], Outcomes] = {}
@@ -63,7 +66,7 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
         if index % max(1, tasks_per_day) == 0:  # a new simulated day: budgets start again
             spent_today, spent_by_model = 0.0, defaultdict(float)
         state = RouterState(spent_today_usd=spent_today, spent_by_model=dict(spent_by_model))
-        decision = route(profile, config, state, observed)
+        decision = route(profile, config, state, observed, predictor)
         if decision.model is None:
             if decision.stop:
                 stopped += 1
@@ -145,16 +148,18 @@ def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], r
     }
 
 
-def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, sweep: bool) -> dict:
+def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, sweep: bool,
+             predictor: TrainedModel | None = None) -> dict:
     """The whole report `forge route simulate` prints."""
     known = frozenset(config.ladders)
     profiles = [analyse_task(t.request, t.task_type, known) for t in workload.tasks]
-    run = run_workload(config, workload, profiles, mode, tasks_per_day)
+    run = run_workload(config, workload, profiles, mode, tasks_per_day, predictor)
     per_task = run.totals.cost_usd / len(workload.tasks)
     report = {
         "tasks": len(workload.tasks),
         "skipped_lines": [{"line": n, "problem": p} for n, p in workload.skipped],
         "mode": mode,
+        "trained_model": str(predictor.path) if predictor is not None else None,
         "router": _run_dict(run),
         "model_tiers": {name: m.tier for name, m in config.models.items()},
         "projection": {"tasks_per_day": tasks_per_day, "daily_usd": per_task * tasks_per_day,
@@ -163,7 +168,8 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
     }
     if sweep:
         points = [i / (SWEEP_POINTS - 1) for i in range(SWEEP_POINTS)]
-        report["sweep"] = [_run_dict(run_workload(with_tradeoff(config, t), workload, profiles, mode, tasks_per_day))
+        report["sweep"] = [_run_dict(run_workload(with_tradeoff(config, t), workload, profiles, mode, tasks_per_day,
+                                                    predictor))
                            for t in points]
     return report
 

@@ -27,3 +27,23 @@ def from_ledger(config: Config, ledger_path: Path, today: date | None = None
               for name, p in config.providers.items() if p.requests_per_day}
     state = RouterState(spent_today_usd=sum(by_model.values()), spent_by_model=by_model, requests_left_today=quotas)
     return state, observed
+
+
+TRAINED_MODEL_FILE = "router-model.json"
+
+
+def default_trained_model_file() -> Path:
+    from forge import paths
+
+    return paths.data_dir() / TRAINED_MODEL_FILE
+
+
+def load_trained_model(loaded, directory: Path):
+    """The trained model routing.trained_model points to (checked against the config), or None."""
+    from forge.route.predictor import read_model, trained_model_path
+
+    layer = loaded.sources.get(("routing", "trained_model"))
+    source_file = getattr(layer, "file", None) if layer is not None and layer.kind != "built-in" else None
+    path = trained_model_path(loaded.config.routing.trained_model, source_file, directory,
+                              default_trained_model_file())
+    return None if path is None else read_model(path, loaded.config)

@@ -1,0 +1,100 @@
+"""The trained router model: read the file `forge route train` writes and predict P(success | task, model).
+
+Plain Python on purpose: loading and predicting need no numpy, so a routing decision stays in microseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from forge.analyse.request import TaskProfile
+from forge.config.schema import Config
+from forge.errors import UsageError
+from forge.route.features import task_tokens, term_weights
+
+FORMAT = "forge-router-model"
+VERSION = 1
+
+
+class TrainedModel:
+    """Logistic models over tf-idf task features, one per routed model, and the calibration of the tradeoff."""
+
+    def __init__(self, data: dict, path: Path | None = None) -> None:
+        self.path = path
+        self.models: list[str] = data["model_order"]
+        self.bias: dict[str, float] = {m: data["models"][m]["bias"] for m in self.models}
+        self.idf: dict[str, float] = {t: v[0] for t, v in data["features"].items()}
+        self.weights: dict[str, dict[str, float]] = {
+            m: {t: v[i + 1] for t, v in data["features"].items() if v[i + 1]} for i, m in enumerate(self.models)}
+        self.quantiles: list[float] = data["quantiles"]
+        self.meta = {k: v for k, v in data.items() if k not in ("features", "quantiles")}
+        self._last: tuple[str, str, list[tuple[str, float]]] | None = None
+
+    def knows(self, model: str) -> bool:
+        return model in self.bias
+
+    def _terms(self, profile: TaskProfile) -> list[tuple[str, float]]:
+        # route() asks once per candidate model with the same task: featurise it once.
+        last = self._last
+        if last is not None and last[0] is profile.text and last[1] == profile.task_type:
+            return last[2]
+        terms = list(term_weights(task_tokens(profile), self.idf).items())
+        self._last = (profile.text, profile.task_type, terms)
+        return terms
+
+    def __call__(self, profile: TaskProfile, model: str) -> float:
+        """P(success) of `model` on this task."""
+        weights = self.weights[model]
+        z = self.bias[model] + sum(x * weights.get(t, 0.0) for t, x in self._terms(profile))
+        if z < -30:
+            return 1e-13
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def threshold(self, tradeoff: float) -> float:
+        """The success chance a model must reach: the `tradeoff` quantile of this model's own predictions on
+        held-out tasks, so that 0 takes the cheapest model always and each step up moves an even share of
+        tasks toward stronger models."""
+        q = self.quantiles
+        position = tradeoff * (len(q) - 1)
+        low = int(position)
+        if low >= len(q) - 1:
+            return q[-1]
+        return q[low] + (q[low + 1] - q[low]) * (position - low)
+
+
+def read_model(path: Path, config: Config) -> TrainedModel:
+    """Load and check a trained model against the configuration it will route for."""
+    hint = "retrain it with forge route train, or set routing.trained_model to another file (\"\" for none)"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read trained model {path}: {exc.strerror or exc}", hint) from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UsageError(f"{path} is not a trained router model (not JSON)", hint) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UsageError(f"{path} is not a trained router model", hint)
+    if data.get("version") != VERSION:
+        raise UsageError(f"{path}: trained model format version {data.get('version')!r}, this forge reads "
+                         f"{VERSION}", hint)
+    missing = [m for m in data.get("model_order", []) if m not in config.models]
+    if missing:
+        raise UsageError(f"{path} was trained for model {missing[0]!r}, which routing.toml does not define", hint)
+    try:
+        return TrainedModel(data, path)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise UsageError(f"{path}: trained model is damaged", hint) from None
+
+
+def trained_model_path(value: str, source_file: Path | None, directory: Path, default: Path) -> Path | None:
+    """Where routing.trained_model points: "auto" is `default` when it exists, "" is none, a relative path is
+    taken from the file that set it (or the working directory for a variable or flag)."""
+    if value == "":
+        return None
+    if value == "auto":
+        return default if default.is_file() else None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (source_file.parent if source_file else directory) / path
+    return path
