@@ -56,3 +56,11 @@ def test_missing_directory_for_C_is_exit_2(forge_env, tmp_path):
     result = forge_env.run("-C", str(tmp_path / "nowhere"), "costs")
     assert result.returncode == 2
     assert result.stderr.startswith("forge: error: -C ") and "no such directory" in result.stderr
+
+
+def test_a_command_group_without_a_command_prints_its_help(forge_env):
+    for args, usage in (((), "Usage: forge [OPTIONS] COMMAND"), (("config",), "Usage: forge config [OPTIONS]")):
+        result = forge_env.run(*args)
+        assert result.returncode == 2
+        assert result.stderr.startswith(usage), result.stderr
+        assert "forge: error:" not in result.stderr and "(fix:" not in result.stderr

@@ -61,6 +61,9 @@ def run() -> None:
     except ForgeError as error:
         print(f"forge: error: {error.one_line()}", file=sys.stderr)
         code = error.exit_code
+    except click.exceptions.NoArgsIsHelpError as error:  # `forge`, `forge config`: the help, not an error line
+        print(error.format_message(), file=sys.stderr)
+        code = ExitCode.USAGE
     except click.ClickException as error:  # bad flags or arguments
         command = error.ctx.command_path if isinstance(error, click.UsageError) and error.ctx else "forge"
         print(f"forge: error: {error.format_message()} (fix: see {command} --help)", file=sys.stderr)

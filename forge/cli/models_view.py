@@ -83,6 +83,10 @@ def _pull_with_bar(progress, tag: str) -> None:
 
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=output.console()) as bar:
-        task = bar.add_task(f"{tag}: starting", total=None)
+        task, total = bar.add_task(f"{tag}: starting", total=None), None
         for step in progress:
-            bar.update(task, description=f"{tag}: {step.status}", total=step.total, completed=step.completed or 0)
+            bar.update(task, description=f"{tag}: {step.status}")
+            if step.total:  # a layer download; "verifying" and "success" carry no numbers and keep the last bar
+                total = step.total
+                bar.update(task, total=total, completed=step.completed or 0)
+        bar.update(task, completed=total or 0)

@@ -96,9 +96,11 @@ def _total(usages: list[Usage]) -> Usage:
 def build_report(time_range_: TimeRange, group_by: str, usages: list[Usage],
                  baseline: ModelConfig | None, budget: BudgetStatus) -> CostReport:
     def row(u: Usage) -> CostRow:
-        base = None if baseline is None else price_tokens(
-            baseline, u.priced_input_tokens, u.priced_output_tokens, u.priced_cached_tokens)
-        return CostRow(u.key, u, base)
+        # Calls of unknown price are left out of the baseline; a group of only those has no savings to show.
+        if baseline is None or (u.calls and u.unknown_price_calls == u.calls):
+            return CostRow(u.key, u, None)
+        return CostRow(u.key, u, price_tokens(baseline, u.priced_input_tokens, u.priced_output_tokens,
+                                              u.priced_cached_tokens))
 
     return CostReport(time_range_, group_by, tuple(row(u) for u in usages), row(_total(usages)),
                       baseline.name if baseline else None, budget)

@@ -316,9 +316,13 @@ def test_savings_against_the_baseline_model(forge_env):
     assert rows["claude-haiku"]["savings_usd"] == pytest.approx(sonnet_price(10_000, 2_000, 4_000) - 0.0164)
     assert rows["claude-haiku"]["unknown_price_calls"] == 1
     assert rows["qwen-coder"]["savings_usd"] == pytest.approx(sonnet_price(50_000, 5_000))
+    # A group whose every call had an unknown price has unknown savings, not $0 saved.
+    assert (rows["mystery"]["cost_usd"], rows["mystery"]["baseline_usd"], rows["mystery"]["savings_usd"]) == \
+        (None, None, None)
 
     text = forge_env.run("costs").stdout
     assert re.search(r"2 call\(s\) had no known price", text), text
+    assert next(line for line in text.splitlines() if line.startswith("mystery")).split()[-3:] == ["unknown"] * 3
     saved = next(line for line in text.splitlines() if line.startswith("saved "))
     assert "claude-sonnet" in saved
     assert f"({100 * (baseline - actual) / baseline:.1f}%)" in saved

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from forge.ledger import CallRecord, Ledger
+from tests.fakeprovider import FakeProvider
 
 # An SGR sequence that sets a foreground or background colour (30-37, 38;..., 40-47, 90-97, 100-107).
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
@@ -62,3 +63,15 @@ def test_piped_output_is_plain(forge_env):
     assert result.returncode == 0
     assert "\x1b[" not in result.stdout
     assert "deepseek-v3" in result.stdout
+
+
+def test_models_pull_in_a_terminal_draws_a_progress_bar(forge_env):
+    with FakeProvider(installed_models=[], pullable_models=["phi3:mini"]) as fp:
+        fp.pull_delay_s = 0.02
+        screen = run_in_terminal(forge_env, "models", "pull", "phi3-mini", env={"OLLAMA_HOST": fp.url})
+        assert fp.installed_models == ["phi3:mini"]
+    frames = [f for f in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).split("\r") if f.strip()]
+    assert any("phi3:mini: pulling " in f and "━" in f and " GB" in f for f in frames), frames
+    done = next(f for f in frames if f.startswith("phi3:mini: success"))
+    amount = re.search(r"([0-9.]+)/([0-9.]+) [kMG]?B", done)
+    assert amount and amount[1] == amount[2], done  # the bar ends full, not back at zero
