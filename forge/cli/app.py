@@ -57,7 +57,7 @@ def run() -> None:
     import click
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="forge")  # not "python -m forge" in usage lines
     except ForgeError as error:
         print(f"forge: error: {error.one_line()}", file=sys.stderr)
         code = error.exit_code

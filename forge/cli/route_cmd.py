@@ -1,4 +1,4 @@
-"""Routing, offline: explain the decisions for a request, or simulate a workload."""
+"""Routing: explain the decisions for a request, simulate a workload, train the router, measure live models."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ route_app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=Non
 
 
 @route_app.command("explain")
-def explain(ctx: typer.Context, request: str = typer.Argument(..., help="The request, as for `forge run`."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def explain(
+    ctx: typer.Context,
+    request: str = typer.Argument(..., help="The request, as for `forge run`."),
+    trained_model: Path | None = typer.Option(None, "--trained-model", help="Route with this file from forge "
+                                              "route train (default: routing.trained_model).", metavar="PATH"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
     """The analysis, the task graph, and each task's routing decision with its reasons."""
     from forge.cli import route_view
 
-    route_view.explain(state(ctx), request, as_json)
+    route_view.explain(state(ctx), request, as_json, trained_model)
 
 
 @route_app.command("simulate")
@@ -30,14 +35,15 @@ def simulate(
                                      "(implies --sweep).", metavar="OUT.png"),
     tasks_per_day: int = typer.Option(100, "--tasks-per-day", help="For the projected daily and monthly cost."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first malformed line instead of skipping."),
+    trained_model: Path | None = typer.Option(None, "--trained-model", help="Route with this file from forge "
+                                              "route train (default: routing.trained_model).", metavar="PATH"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Route a workload offline (no model calls) and score it against recorded outcomes and baselines."""
     from forge.cli import route_view
 
     route_view.simulate(state(ctx), tasks, mode=mode, sweep=sweep or plot is not None, plot=plot,
-                        tasks_per_day=tasks_per_day, strict=strict,
-                        as_json=as_json)
+                        tasks_per_day=tasks_per_day, strict=strict, as_json=as_json, trained_model=trained_model)
 
 
 @route_app.command("train")

@@ -10,7 +10,7 @@ from forge.cli.state import CliState
 from forge.errors import UsageError
 
 
-def explain(st: CliState, request: str, as_json: bool) -> None:
+def explain(st: CliState, request: str, as_json: bool, trained_model: Path | None = None) -> None:
     from forge.analyse.graph import build_task_graph
     from forge.route.policy import route
     from forge.route.state import from_ledger, load_trained_model
@@ -20,7 +20,7 @@ def explain(st: CliState, request: str, as_json: bool) -> None:
     config = st.config
     graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders))
     router_state, observed = from_ledger(config, paths.ledger_file())
-    predictor = load_trained_model(st.loaded(), st.directory)
+    predictor = load_trained_model(st.loaded(), trained_model)
     tasks = []
     for task_id in graph.nodes:
         task = graph.nodes[task_id]["task"]
@@ -61,7 +61,7 @@ def explain(st: CliState, request: str, as_json: bool) -> None:
 
 
 def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, plot: Path | None, tasks_per_day: int,
-             strict: bool, as_json: bool) -> None:
+             strict: bool, as_json: bool, trained_model: Path | None = None) -> None:
     from forge.route.simulate import MODES
     from forge.route.simulate import simulate as run_simulation
     from forge.route.state import load_trained_model
@@ -74,7 +74,7 @@ def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, plot: Path | 
     if plot is not None:
         plot = _writable_png(plot)
     config = st.config
-    predictor = load_trained_model(st.loaded(), st.directory)
+    predictor = load_trained_model(st.loaded(), trained_model)
     workload = load_workload(tasks, set(config.models), set(config.ladders), strict)
     report = run_simulation(config, workload, mode, tasks_per_day, sweep, predictor)
     if plot is not None:

@@ -88,6 +88,13 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
 
     budgets, tokens = config.budgets, (profile.input_tokens, profile.output_tokens)
     models = _expand(config, ladder)
+    if not models and task_type != "default" and config.ladders.get("default", ("none",))[0] != NO_MODEL_TIER:
+        # A ladder whose tiers hold no enabled model here (a config with its own catalogue) must not strand
+        # the task: the default ladder is the user's general answer.
+        reasons.append(f"no enabled model on the {task_type} ladder: the default ladder "
+                       f"{' > '.join(config.ladders['default'])}")
+        task_type, ladder = "default", config.ladders["default"]
+        models = _expand(config, ladder)
     models = _filter(models, lambda m: m.name not in state.unavailable, "not usable here", reasons)
     models = _filter(models, lambda m: m.name not in state.open_circuits, "provider failing (circuit open)",
                      reasons)

@@ -38,12 +38,16 @@ def default_trained_model_file() -> Path:
     return paths.data_dir() / TRAINED_MODEL_FILE
 
 
-def load_trained_model(loaded, directory: Path):
-    """The trained model routing.trained_model points to (checked against the config), or None."""
+def load_trained_model(loaded, override: Path | None = None):
+    """The trained model `override` or routing.trained_model points to (checked against the config), or None.
+    A relative path in a file is taken from that file's folder; from a variable or flag, from the working
+    directory."""
     from forge.route.predictor import read_model, trained_model_path
 
+    if override is not None:
+        return read_model(override if override.is_absolute() else Path.cwd() / override, loaded.config)
     layer = loaded.sources.get(("routing", "trained_model"))
     source_file = getattr(layer, "file", None) if layer is not None and layer.kind != "built-in" else None
-    path = trained_model_path(loaded.config.routing.trained_model, source_file, directory,
+    path = trained_model_path(loaded.config.routing.trained_model, source_file, Path.cwd(),
                               default_trained_model_file())
     return None if path is None else read_model(path, loaded.config)
