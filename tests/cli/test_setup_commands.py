@@ -63,6 +63,19 @@ def test_init_detects_keys_in_env_and_dotenv_and_ollama_models(forge_env, fake_p
                        "llama3-2-3b", "phi3-mini", "deepseek-coder"}
 
 
+def test_init_refuses_to_overwrite_without_force(forge_env, fake_provider):
+    target = forge_env.cwd / "routing.toml"
+    target.write_text("[routing]\nmax_retries = 1\n")
+    refused = forge_env.run("init", env=ollama_env(fake_provider))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip() == f"forge: error: {target} already exists (fix: pass --force to overwrite it)"
+    assert target.read_text() == "[routing]\nmax_retries = 1\n"
+    forced = forge_env.run("init", "--force", env=ollama_env(fake_provider))
+    assert forced.returncode == 0, forced.stderr
+    assert tomllib.loads(target.read_text())["providers"]["ollama"]["api_base"] == fake_provider.url
+    assert [p.name for p in forge_env.cwd.iterdir() if p.name.endswith(".tmp")] == []
+
+
 # ---------------------------------------------------------------- doctor
 
 def checks_by_name(result) -> dict[tuple[str, str], dict]:

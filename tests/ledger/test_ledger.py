@@ -157,14 +157,16 @@ _WRITER = textwrap.dedent("""
             sys.exit("no start signal")
         time.sleep(0.001)
     ledger = Ledger(path)
-    for i in range(count):
-        ledger.record_call(CallRecord(model="claude-haiku", outcome="ok", uid=f"{worker}-{i}", cost_usd=0.001,
-                                      input_tokens=i, run_id=worker))
+    calls = [CallRecord(model="claude-haiku", outcome="ok", uid=f"{worker}-{i}", cost_usd=0.001, input_tokens=i,
+                        run_id=worker) for i in range(count)]
+    for call in calls:
+        ledger.record_call(call)
+    ledger.record_calls(calls[::10])  # retried writes: already there, so no new rows
     ledger.close()
 """)
 
 
-def test_concurrent_writers_on_a_fresh_file(tmp_path):
+def test_concurrent_writers_on_a_fresh_file(tmp_path, forge_env):
     path = tmp_path / "home" / "ledger.db"
     go = tmp_path / "go"
     procs, readies = [], []
@@ -194,6 +196,13 @@ def test_concurrent_writers_on_a_fresh_file(tmp_path):
         assert sorted(names) == sorted(step.__name__ for step in MIGRATIONS)
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # `forge costs` reads the daily rollup the writers kept up to date, not the calls: it must agree.
+    result = forge_env.run("costs", "--period", "all", "--json", env={"FORGE_HOME": str(path.parent)})
+    assert result.returncode == 0, result.stderr
+    total = json.loads(result.stdout)["total"]
+    assert total["calls"] == WRITERS * CALLS_EACH
+    assert total["input_tokens"] == WRITERS * sum(range(CALLS_EACH))
+    assert total["cost_usd"] == pytest.approx(WRITERS * CALLS_EACH * 0.001)
 
 
 # Many rounds of processes opening one fresh file at the same instant: the moment the schema (and WAL) is set up.
