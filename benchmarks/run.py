@@ -83,6 +83,32 @@ def banned_imports(python: str, env: dict, cwd: Path) -> list[str]:
     return sorted(found)
 
 
+def startup_results(cases: list, times: list[list[float]]) -> list[dict]:
+    """Median wall time and median per-round ratio to the baseline (cases[0]) of each case, against its target."""
+    results = []
+    for (name, _, _, target), ts in zip(cases, times, strict=True):
+        ms = statistics.median(ts)
+        ratio = statistics.median(t / base for t, base in zip(ts, times[0], strict=True))  # per-round ratios
+        results.append({"name": name, "median_ms": round(ms, 1), "ratio_to_python": round(ratio, 2),
+                        "target_ms": target, "result": "-" if target is None else ("PASS" if ms <= target else "FAIL")})
+    return results
+
+
+def print_startup(results: list[dict], imports: dict, runs: int, load: float) -> None:
+    cols = ["name", "median_ms", "ratio_to_python", "target_ms", "result"]
+    rows = [[r["name"], f"{r['median_ms']:.1f}", f"{r['ratio_to_python']:.2f}",
+             "-" if r["target_ms"] is None else f"{r['target_ms']:.0f}", r["result"]] for r in results]
+    widths = [max(len(x) for x in col) for col in zip(cols, *rows, strict=True)]
+    print(f"forge benchmarks: median of {runs} interleaved runs each, fresh process, stdout to a pipe "
+          f"({os.cpu_count()} cores, load average {load} at start)")
+    for row in [cols, *rows]:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                        enumerate(zip(row, widths, strict=True))))
+    found = imports["found"]
+    print(f"\nimport check: {imports['check']}: {imports['result']}" + (f" (imported: {', '.join(found)})" if found
+                                                                       else ""), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 runs per command instead of 15")
@@ -99,7 +125,9 @@ def main() -> int:
         base_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("FORGE_", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"}
         # Bytecode cached as in a normal install, but kept in the temp dir rather than written into the repo.
-        base_env.update(HOME=str(root / "home"), PYTHONPYCACHEPREFIX=str(root / "pycache"))
+        # PYTHONPATH: time this checkout, not whatever copy of forge was last installed into the venv.
+        base_env.update(HOME=str(root / "home"), PYTHONPYCACHEPREFIX=str(root / "pycache"),
+                        PYTHONPATH=str(Path(__file__).resolve().parents[1]))
 
         def env(forge_home: str) -> dict:
             return {**base_env, "FORGE_HOME": str(root / forge_home)}
@@ -124,6 +152,11 @@ def main() -> int:
                 if round_no >= 2:
                     times[i].append(ms)
         found = banned_imports(python, env("empty"), cwd)
+        results = startup_results(cases, times)
+        imports = {"check": "forge --help imports none of " + ", ".join(BANNED_IMPORTS),
+                   "found": found, "result": "FAIL" if found else "PASS"}
+        if not args.json:  # printed before the routing benchmarks run, so a failure there does not hide them
+            print_startup(results, imports, runs, load)
         print("routing benchmarks ...", file=sys.stderr)
         from routing import decision_latency, simulate_wall
         from workload import generate
@@ -131,31 +164,12 @@ def main() -> int:
         routing = decision_latency([t["request"] for t in generate(2_000 if args.quick else 20_000, seed=5)])
         routing.append(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
 
-    results = []
-    for (name, _, _, target), ts in zip(cases, times, strict=True):
-        ms = statistics.median(ts)
-        ratio = statistics.median(t / base for t, base in zip(ts, times[0], strict=True))  # per-round ratios
-        results.append({"name": name, "median_ms": round(ms, 1), "ratio_to_python": round(ratio, 2),
-                        "target_ms": target, "result": "-" if target is None else ("PASS" if ms <= target else "FAIL")})
-    imports = {"check": "forge --help imports none of " + ", ".join(BANNED_IMPORTS),
-               "found": found, "result": "FAIL" if found else "PASS"}
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
         report = {"runs": runs, "cores": os.cpu_count(), "load_avg_1min": load, "benchmarks": results,
                   "imports": imports, "routing": routing, "ok": ok}
         print(json.dumps(report, indent=2))
     else:
-        cols = ["name", "median_ms", "ratio_to_python", "target_ms", "result"]
-        rows = [[r["name"], f"{r['median_ms']:.1f}", f"{r['ratio_to_python']:.2f}",
-                 "-" if r["target_ms"] is None else f"{r['target_ms']:.0f}", r["result"]] for r in results]
-        widths = [max(len(x) for x in col) for col in zip(cols, *rows, strict=True)]
-        print(f"forge benchmarks: median of {runs} interleaved runs each, fresh process, stdout to a pipe "
-              f"({os.cpu_count()} cores, load average {load} at start)")
-        for row in [cols, *rows]:
-            print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
-                            enumerate(zip(row, widths, strict=True))))
-        print(f"\nimport check: {imports['check']}: {imports['result']}"
-              + (f" (imported: {', '.join(found)})" if found else ""))
         print()
         for r in routing:
             print(f"{r['name']:<48} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<24} target {r['target']:g}  "

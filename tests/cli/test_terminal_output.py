@@ -67,7 +67,7 @@ def test_piped_output_is_plain(forge_env):
 
 def test_models_pull_in_a_terminal_draws_a_progress_bar(forge_env):
     with FakeProvider(installed_models=[], pullable_models=["phi3:mini"]) as fp:
-        fp.pull_delay_s = 0.02
+        fp.pull_delay_s = 0.25  # rich redraws ten times a second: each step stays on screen for a few redraws
         screen = run_in_terminal(forge_env, "models", "pull", "phi3-mini", env={"OLLAMA_HOST": fp.url})
         assert fp.installed_models == ["phi3:mini"]
     frames = [f for f in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).split("\r") if f.strip()]
