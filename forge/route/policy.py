@@ -149,7 +149,8 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         tradeoff = configured + QUALITY_FIRST_BOOST * configured * (1.0 - configured)
         reasons.append(f"{spent_share:.0%} of today's budget spent: quality first, cost_quality_tradeoff "
                        f"{configured:g} counts as {tradeoff:.2f}")
-    needed_p = predictor.threshold(tradeoff) if learned else required_success(tradeoff)
+    calibrated = learned and predictor.knows(candidates[0].model)
+    needed_p = predictor.threshold(tradeoff, candidates[0].model) if calibrated else required_success(tradeoff)
     source = "trained model" if learned else "estimated"
     chosen = next((c for c in candidates if c.p_success >= needed_p), None)
     if chosen is None:

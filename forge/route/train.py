@@ -131,7 +131,7 @@ def train(examples: list[Example], source: str) -> dict:
     fit_rows, held_rows = order[:cut], order[cut:]
 
     metrics: dict[str, dict] = {}
-    chosen_c, held_predictions = 1.0, []
+    chosen_c, held_predictions = 1.0, {}
     if held_rows:
         losses = {}
         for c in C_GRID:
@@ -152,17 +152,18 @@ def train(examples: list[Example], source: str) -> dict:
             metrics[model] = {"held_out_tasks": len(held_labels), "log_loss": round(_log_loss(p, held_labels), 4),
                               "base_rate_log_loss": round(_log_loss(np.full(len(p), base), held_labels), 4),
                               "auc": None if (a := _auc(p, held_labels)) is None else round(a, 4)}
-            held_predictions.extend(p.tolist())
+            held_predictions[model] = p
 
     fitted = {}
     for model in models:
         rows, labels = _rows(examples, model, order)
         fitted[model] = (_fit(x[rows], labels, chosen_c), len(rows), sum(labels) / len(rows))
-    if not held_predictions:  # too few tasks to hold any out: calibrate on the training tasks themselves
-        for model, ((bias, weights), _, _) in fitted.items():
-            rows, _ = _rows(examples, model, order)
-            held_predictions.extend(_predict(x[rows], bias, weights).tolist())
-    quantiles = np.quantile(np.asarray(held_predictions), np.linspace(0, 1, QUANTILE_POINTS)).tolist()
+    quantiles = {}
+    for model, ((bias, weights), _, _) in fitted.items():
+        p = held_predictions.get(model)
+        if p is None:  # too few tasks to hold any out: calibrate on the training tasks themselves
+            p = _predict(x[_rows(examples, model, order)[0]], bias, weights)
+        quantiles[model] = [round(q, 6) for q in np.quantile(p, np.linspace(0, 1, QUANTILE_POINTS)).tolist()]
 
     features = {}
     for column, (token, token_idf) in enumerate(idf.items()):
@@ -173,5 +174,5 @@ def train(examples: list[Example], source: str) -> dict:
         "source": source, "tasks": len(examples), "c": chosen_c, "model_order": models,
         "models": {m: {"bias": round(bias, 6), "examples": n, "success_rate": round(rate, 4)}
                    for m, ((bias, _), n, rate) in fitted.items()},
-        "metrics": metrics, "quantiles": [round(q, 6) for q in quantiles], "features": features,
+        "metrics": metrics, "quantiles": quantiles, "features": features,
     }

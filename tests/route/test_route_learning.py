@@ -1,0 +1,179 @@
+"""`forge route train` and routing with the trained model, through the CLI: one split trains, the other is
+simulated, as routing quality is measured on public outcome data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.route.general_workload import apgr, generate
+
+TWO_MODELS = """
+replace = ["models", "providers"]
+[providers.lab]
+kind = "openai-compatible"
+api_base = "http://127.0.0.1:9/v1"
+[models.weak]
+litellm_model = "openai/weak"
+provider = "lab"
+tier = "cheap"
+input_price = 0.2
+output_price = 0.2
+context_window = 32000
+[models.strong]
+litellm_model = "openai/strong"
+provider = "lab"
+tier = "premium"
+input_price = 10.0
+output_price = 30.0
+context_window = 128000
+"""
+
+
+def write_jsonl(path: Path, tasks: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(t) + "\n" for t in tasks))
+    return path
+
+
+@pytest.fixture
+def lab(forge_env, tmp_path):
+    """A config with a weak and a strong model, a training split and a held-out split."""
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    return (write_jsonl(tmp_path / "train.jsonl", generate(1200, seed=1)),
+            write_jsonl(tmp_path / "test.jsonl", generate(800, seed=2)))
+
+
+def run_json(forge_env, *args: str) -> dict:
+    result = forge_env.run(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_trained_router_beats_random_on_held_out_tasks(forge_env, lab, tmp_path):
+    train, test = lab
+    model_file = tmp_path / "router.json"
+    summary = run_json(forge_env, "route", "train", "--trace", str(train), "--out", str(model_file))
+    assert summary["tasks"] == 1200 and set(summary["models"]) == {"weak", "strong"}
+    assert summary["used_by_router"] is False  # not the default place, and the config does not name it
+    # The held-out split inside training shows the model learned something about the weak model.
+    assert summary["held_out"]["weak"]["log_loss"] < summary["held_out"]["weak"]["base_rate_log_loss"]
+    assert summary["held_out"]["weak"]["auc"] > 0.7
+
+    untrained = run_json(forge_env, "route", "simulate", "--tasks", str(test), "--sweep")
+    trained = run_json(forge_env, "route", "simulate", "--tasks", str(test), "--sweep",
+                       "--trained-model", str(model_file))
+    assert untrained["trained_model"] is None and trained["trained_model"] == str(model_file)
+    single = trained["baselines"]["single"]
+    assert apgr(untrained["sweep"], "weak", "strong", single) == pytest.approx(0.5, abs=0.02)
+    assert apgr(trained["sweep"], "weak", "strong", single) > 0.57
+
+    # The sweep spans the range: 0 keeps nearly everything on the weak model, 1 nearly everything on the
+    # strong one, and the share grows evenly enough that no step jumps more than a third of the tasks.
+    assert len(trained["sweep"]) >= 21
+    shares = [p["calls_by_model"].get("strong", 0) / 800 for p in trained["sweep"]]
+    assert shares[0] < 0.1 and shares[-1] > 0.9
+    assert all(b >= a - 0.02 for a, b in zip(shares, shares[1:], strict=False))
+    assert max(b - a for a, b in zip(shares, shares[1:], strict=False)) < 0.34
+    costs = [p["cost_usd"] for p in trained["sweep"]]
+    assert costs[-1] > costs[0] * 5
+
+
+def test_training_to_the_default_place_is_used_by_explain_and_simulate(forge_env, lab):
+    train, test = lab
+    summary = run_json(forge_env, "route", "train", "--trace", str(train))
+    assert summary["out"] == str(forge_env.home / "router-model.json") and summary["used_by_router"] is True
+    explained = run_json(forge_env, "route", "explain", "Prove that the sum of the first 9 odd numbers is a "
+                         "square. With a proof.")
+    assert explained["trained_model"] == summary["out"]
+    reasons = explained["tasks"][0]["decision"]["reasons"]
+    assert any("trained model P(success)" in r for r in reasons), reasons
+    assert run_json(forge_env, "route", "simulate", "--tasks", str(test))["trained_model"] == summary["out"]
+    # "" switches it off again.
+    off = run_json(forge_env, "--set", "routing.trained_model=", "route", "simulate", "--tasks", str(test))
+    assert off["trained_model"] is None
+
+
+def test_train_from_the_ledger(forge_env):
+    from forge.ledger import CallRecord, Ledger
+
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    with Ledger(forge_env.ledger_path) as ledger:
+        run = ledger.start_run("a session")
+        for task in generate(120, seed=5):
+            task_id = ledger.add_task(run, "question", task["request"])
+            for model, outcome in task["outcomes"].items():
+                ledger.record_call(CallRecord(model=model, outcome="ok", run_id=run, task_id=task_id,
+                                              task_type="question", cost_usd=0.001,
+                                              validation="passed" if outcome["success"] else "failed"))
+        # A model the config no longer has is left out, not an error.
+        ledger.record_call(CallRecord(model="retired", outcome="ok", run_id=run, task_id=task_id, cost_usd=0.0))
+    summary = run_json(forge_env, "route", "train", "--from-ledger")
+    assert summary["source"] == "ledger" and summary["tasks"] == 120
+    assert set(summary["models"]) == {"weak", "strong"}
+    assert summary["models"]["strong"]["success_rate"] > summary["models"]["weak"]["success_rate"]
+
+
+def test_plot_writes_a_png_of_the_sweep(forge_env, lab, tmp_path):
+    _, test = lab
+    out = tmp_path / "curve.png"
+    result = forge_env.run("route", "simulate", "--tasks", str(test), "--plot", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["sweep"]) >= 21 and report["plot"] == str(out)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".curve")]  # no temporary file left
+
+
+@pytest.fixture(scope="module")
+def lab_model(tmp_path_factory) -> Path:
+    """A model trained for the two-model lab config, which does not fit the built-in catalogue."""
+    lab_dir = tmp_path_factory.mktemp("lab")
+    (lab_dir / "routing.toml").write_text(TWO_MODELS)
+    trace = write_jsonl(lab_dir / "t.jsonl", generate(60, seed=3))
+    env = {**os.environ, "FORGE_HOME": str(lab_dir / "home"), "PYTHONPATH": str(Path(__file__).parents[2])}
+    subprocess.run([sys.executable, "-m", "forge", "--config", str(lab_dir / "routing.toml"), "route", "train",
+                    "--trace", str(trace), "--out", str(lab_dir / "model.json")], env=env, check=True,
+                   capture_output=True)
+    return lab_dir / "model.json"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["route", "train"], "pass exactly one of --from-ledger or --trace"),
+    (["route", "train", "--from-ledger", "--trace", "x.jsonl"], "pass exactly one of --from-ledger or --trace"),
+    (["route", "train", "--from-ledger"], "has no task with a model outcome"),
+    (["route", "train", "--trace", "no-outcomes.jsonl"], "no task has outcomes to learn from"),
+    (["route", "train", "--trace", "empty.jsonl"], "no tasks"),
+    (["route", "train", "--trace", "bad.jsonl", "--strict"], "bad.jsonl:2: not valid JSON"),
+    (["route", "train", "--trace", "unknown-model.jsonl"], "outcomes name model 'gpt-9'"),
+    (["route", "train", "--trace", "one.jsonl", "--out", "missing-dir/model.json"], "no such directory"),
+    (["route", "simulate", "--tasks", "one.jsonl", "--plot", "missing-dir/x.png"], "no such directory"),
+    (["route", "simulate", "--tasks", "one.jsonl", "--plot", "curve.jpg"], "the plot is a PNG"),
+    (["route", "simulate", "--tasks", "one.jsonl", "--trained-model", "damaged.json"],
+     "is not a trained router model"),
+    (["route", "simulate", "--tasks", "one.jsonl", "--trained-model", "other-config.json"],
+     "was trained for model 'strong', which routing.toml does not define"),
+    (["route", "simulate", "--tasks", "one.jsonl", "--trained-model", "absent.json"], "cannot read trained model"),
+    (["--set", "routing.trained_model=absent.json", "route", "explain", "fix it"], "cannot read trained model"),
+])
+def test_bad_input_is_one_line_and_exit_2(forge_env, lab_model, args, expected):
+    cwd = forge_env.cwd
+    write_jsonl(cwd / "no-outcomes.jsonl", [{"request": "fix the build"}])
+    (cwd / "empty.jsonl").write_text("\n")
+    (cwd / "bad.jsonl").write_text('{"request": "a", "outcomes": {"claude-haiku": {"success": true}}}\n{nope\n')
+    write_jsonl(cwd / "unknown-model.jsonl", [{"request": "a", "outcomes": {"gpt-9": {"success": True}}}])
+    write_jsonl(cwd / "one.jsonl", [{"request": "fix the build", "outcomes": {"claude-haiku": {"success": True}}}])
+    (cwd / "damaged.json").write_text("{}")
+    shutil.copy(lab_model, cwd / "other-config.json")
+
+    result = forge_env.run(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and "(fix: " in lines[0], result.stderr
+    assert not (forge_env.home / "router-model.json").exists()  # nothing written on bad input
