@@ -162,7 +162,7 @@ def main() -> int:
         from workload import generate
 
         routing = decision_latency([t["request"] for t in generate(2_000 if args.quick else 20_000, seed=5)])
-        routing.append(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
+        routing.extend(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
