@@ -121,6 +121,10 @@ def _print_report(report: dict) -> None:
     for model, calls in sorted(r["calls_by_model"].items(), key=lambda kv: -kv[1]):
         table.add(model, report["model_tiers"][model], calls, output.usd(r["cost_by_model"][model]))
     output.print_table(table)
+    table = output.Table("calls by tier", ["tier", "calls", "cost"])
+    for tier, calls in sorted(r["calls_by_tier"].items(), key=lambda kv: -kv[1]):
+        table.add(tier, calls, output.usd(r["cost_by_tier"][tier]))
+    output.print_table(table)
     base = report["baselines"]
     if base:
         table = output.Table("baselines on the same tasks", ["strategy", "cost", "quality", "success"])
