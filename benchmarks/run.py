@@ -17,7 +17,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from forge.ledger import CallRecord, Ledger
+# This checkout's forge, not a copy last installed into the venv (the child processes get PYTHONPATH too).
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from forge.ledger import CallRecord, Ledger  # noqa: E402
 
 TARGET_MS = 150.0
 CALLS, BATCH, TODAY_SHARE, DAYS_BACK, SEED = 100_000, 10_000, 20_000, 60, 1234
@@ -125,9 +129,7 @@ def main() -> int:
         base_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("FORGE_", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"}
         # Bytecode cached as in a normal install, but kept in the temp dir rather than written into the repo.
-        # PYTHONPATH: time this checkout, not whatever copy of forge was last installed into the venv.
-        base_env.update(HOME=str(root / "home"), PYTHONPYCACHEPREFIX=str(root / "pycache"),
-                        PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        base_env.update(HOME=str(root / "home"), PYTHONPYCACHEPREFIX=str(root / "pycache"), PYTHONPATH=str(REPO))
 
         def env(forge_home: str) -> dict:
             return {**base_env, "FORGE_HOME": str(root / forge_home)}
