@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from forge import paths
@@ -24,18 +22,14 @@ def _target(out: Path | None) -> Path:
     return path
 
 
-def _write_atomically(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+def _write(path: Path, data: dict) -> None:
+    from forge import atomic
+
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(data, f, separators=(",", ":"))
-        os.replace(temp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path, json.dumps(data, separators=(",", ":")))
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}", "choose a writable --out path") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | None, strict: bool,
@@ -67,7 +61,7 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
         data = fit(examples, source)
     except TrainingError as exc:
         raise UsageError(str(exc), "give more tasks with outcomes") from None
-    _write_atomically(target, data)
+    _write(target, data)
 
     setting = config.routing.trained_model
     from forge.route.state import default_trained_model_file

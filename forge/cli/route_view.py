@@ -80,7 +80,10 @@ def simulate(st: CliState, tasks: Path, *, mode: str, sweep: bool, plot: Path | 
     if plot is not None:
         from forge.route.plot import plot_sweep
 
-        plot_sweep(report, plot)
+        try:
+            plot_sweep(report, plot)
+        except OSError as exc:
+            raise UsageError(f"cannot write {plot}: {exc.strerror or exc}", "choose a writable --plot path") from None
         report["plot"] = str(plot)
     if as_json:
         output.print_json(report)

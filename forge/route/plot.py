@@ -47,12 +47,10 @@ def plot_sweep(report: dict, out: Path) -> None:
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    handle, temp = tempfile.mkstemp(suffix=".png", dir=out.parent, prefix=f".{out.stem}-")
-    os.close(handle)
+    from forge import atomic
+
     try:
-        fig.savefig(temp, format="png")
-        os.replace(temp, out)
+        with atomic.replacing(out) as temp:
+            fig.savefig(temp, format="png")
     finally:
         plt.close(fig)
-        if os.path.exists(temp):
-            os.unlink(temp)
