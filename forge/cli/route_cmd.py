@@ -67,13 +67,13 @@ def train(
 @route_app.command("benchmark")
 def benchmark(
     ctx: typer.Context,
-    tasks: Path = typer.Option(..., "--tasks", help="JSONL tasks; a task's \"check\" command validates the "
-                               "answer.", metavar="FILE"),
+    tasks: Path = typer.Option(..., "--tasks", help="JSONL tasks; a task's \"check\" shell command gets the "
+                               "answer on stdin and in $FORGE_ANSWER_FILE, exit 0 = success.", metavar="FILE"),
     models: str = typer.Option(..., "--models", help="Comma-separated model names from routing.toml.",
                                metavar="A,B,..."),
     out: Path | None = typer.Option(None, "--out", help="Write the trace here (default: standard output).",
                                     metavar="PATH"),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (needs --out)."),
 ) -> None:
     """Run tasks against live models and write a trace with their outcomes, in the simulate format."""
     from forge.cli import route_live_view
