@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from forge import paths
+from forge import atomic, paths
 from forge.cli import output
 from forge.cli.state import CliState
 from forge.config.build import ConfigProblem, build_config
@@ -24,21 +22,6 @@ def _detect(directory: Path, look_for_ollama: bool) -> Detected:
     found = {name: where for name in KEY_NAMES if (where := keys.key_source(name, directory))}
     probe = ollama_server.probe(ollama_server.default_url(), with_context=True) if look_for_ollama else None
     return Detected(found, probe)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, so an interrupt never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a config file is as readable as any other
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama: bool) -> None:
@@ -61,7 +44,7 @@ def run(st: CliState, *, force: bool, output_path: Path | None, look_for_ollama:
     header = ("# Written by `forge init`. Edit freely; `forge config show` prints the merged result.\n"
               "# Prices are USD per million tokens.\n")
     try:
-        write_atomically(target, header + tomli_w.dumps(plan.data))
+        atomic.write_text(target, header + tomli_w.dumps(plan.data))
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror}", "choose a writable --output") from None
     enabled = [name for name, m in plan.data["models"].items() if m.get("enabled", True)]
