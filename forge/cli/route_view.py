@@ -114,6 +114,9 @@ def _print_report(report: dict) -> None:
                      + ", ".join(str(s["line"]) for s in report["skipped_lines"][:10]))
     lines.append(f"router: cost {output.usd(r['cost_usd'])}, quality {r['quality']:.3f}, success "
                  f"{r['success_rate']:.1%}, {r['calls']} call(s), {r['escalations']} escalation(s)")
+    if r["stopped_tasks"]:
+        lines.append(f"{r['stopped_tasks']} task(s) got no model (budget stop threshold or nothing usable) and "
+                     "score 0: see budgets.daily_budget_usd and --tasks-per-day")
     if r["estimated_calls"]:
         lines.append(f"{r['estimated_calls']} call(s) had no recorded outcome and were scored by forge's estimate")
     p = report["projection"]
