@@ -40,7 +40,7 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
     config = st.config
     from forge.route.train import TrainingError
     from forge.route.train import train as fit
-    from forge.route.train_data import examples_from_ledger, examples_from_workload
+    from forge.route.train_data import costs_for, examples_from_ledger, examples_from_workload
 
     skipped: list = []
     if trace is not None:
@@ -58,7 +58,7 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
             raise UsageError(f"the ledger at {paths.ledger_file()} has no task with a model outcome to learn from",
                              "run some tasks first, or train from a trace with --trace FILE")
     try:
-        data = fit(examples, source)
+        data = fit(examples, source, costs_for(config))
     except TrainingError as exc:
         raise UsageError(str(exc), "give more tasks with outcomes") from None
     _write(target, data)

@@ -74,6 +74,46 @@ def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) ->
     return kept
 
 
+def _choose_by_threshold(candidates: list[Candidate], needed_p: float, tradeoff: float,
+                         reasons: list[str]) -> Candidate:
+    """Without a trained model: the cheapest candidate whose estimated P(success) reaches needed_p."""
+    chosen = next((c for c in candidates if c.p_success >= needed_p), None)
+    if chosen is None:
+        chosen = max(candidates, key=lambda c: (c.p_success, -c.cost_usd))
+        reasons.append(f"no model reaches estimated P(success) {needed_p:.2f}: the most likely, {chosen.model} "
+                       f"({chosen.p_success:.2f})")
+    else:
+        reasons.append(f"{chosen.model}: cheapest with estimated P(success) {chosen.p_success:.2f} >= "
+                       f"{needed_p:.2f} (cost_quality_tradeoff {tradeoff:.2f})")
+    return chosen
+
+
+def _choose_by_value(candidates: list[Candidate], value_needed: float, tradeoff: float,
+                     reasons: list[str]) -> Candidate:
+    """With a trained model: trade expected success against price. Each candidate's P(success) is charged
+    value_needed for each share of the candidates' price span it sits above the cheapest; the most left wins."""
+    first = candidates[0]
+    if tradeoff <= 0.0:
+        reasons.append(f"{first.model}: cost_quality_tradeoff 0, the cheapest (trained model P(success) "
+                       f"{first.p_success:.2f})")
+        return first
+    low = min(c.cost_usd for c in candidates)
+    span = max(c.cost_usd for c in candidates) - low
+
+    def net(c: Candidate) -> float:
+        return c.p_success - (value_needed * (c.cost_usd - low) / span if span > 0 else 0.0)
+
+    chosen = max(candidates, key=lambda c: (net(c), -c.cost_usd))
+    if chosen is first:
+        reasons.append(f"{first.model}: trained-model P(success) {first.p_success:.2f}; no dearer model gains "
+                       f"{value_needed:.2f} per share of the price span (cost_quality_tradeoff {tradeoff:.2f})")
+    else:
+        reasons.append(f"{chosen.model}: trained-model P(success) {chosen.p_success:.2f} against "
+                       f"{first.p_success:.2f} for {first.model}, worth its price at {value_needed:.2f} per share "
+                       f"of the price span (cost_quality_tradeoff {tradeoff:.2f})")
+    return chosen
+
+
 def route(profile: TaskProfile, config: Config, state: RouterState = RouterState(),
           observed: dict[tuple[str, str], Outcomes] | None = None,
           predictor: TrainedModel | None = None) -> RoutingDecision:
@@ -149,17 +189,10 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         tradeoff = configured + QUALITY_FIRST_BOOST * configured * (1.0 - configured)
         reasons.append(f"{spent_share:.0%} of today's budget spent: quality first, cost_quality_tradeoff "
                        f"{configured:g} counts as {tradeoff:.2f}")
-    calibrated = learned and predictor.knows(candidates[0].model)
-    needed_p = predictor.threshold(tradeoff, candidates[0].model) if calibrated else required_success(tradeoff)
-    source = "trained model" if learned else "estimated"
-    chosen = next((c for c in candidates if c.p_success >= needed_p), None)
-    if chosen is None:
-        chosen = max(candidates, key=lambda c: (c.p_success, -c.cost_usd))
-        reasons.append(f"no model reaches {source} P(success) {needed_p:.2f}: the most likely, {chosen.model} "
-                       f"({chosen.p_success:.2f})")
+    if learned:
+        chosen = _choose_by_value(candidates, predictor.value_threshold(tradeoff), tradeoff, reasons)
     else:
-        reasons.append(f"{chosen.model}: cheapest with {source} P(success) {chosen.p_success:.2f} >= "
-                       f"{needed_p:.2f} (cost_quality_tradeoff {tradeoff:.2f})")
+        chosen = _choose_by_threshold(candidates, required_success(tradeoff), tradeoff, reasons)
     after = candidates[candidates.index(chosen) + 1:]
     escalation = tuple(c.model for c in after if c.p_success > chosen.p_success or
                        config.tier_rank(c.tier) > config.tier_rank(chosen.tier))[:config.routing.max_retries]

@@ -28,7 +28,7 @@ class TrainedModel:
         self.idf: dict[str, float] = {t: v[0] for t, v in data["features"].items()}
         self.weights: dict[str, dict[str, float]] = {
             m: {t: v[i + 1] for t, v in data["features"].items() if v[i + 1]} for i, m in enumerate(self.models)}
-        self.quantiles: dict[str, list[float]] = {m: data["quantiles"][m] for m in self.models}
+        self.value_quantiles: list[float] = [float(q) for q in data["value_quantiles"]]
         self.meta = {k: v for k, v in data.items() if k not in ("features", "quantiles")}
         self._last: tuple[str, str, list[tuple[str, float]]] | None = None
 
@@ -52,12 +52,14 @@ class TrainedModel:
             return 1e-13
         return 1.0 / (1.0 + math.exp(-z))
 
-    def threshold(self, tradeoff: float, first: str) -> float:
-        """The success chance a model must reach when `first` is the cheapest candidate: the `tradeoff`
-        quantile of `first`'s predictions on held-out tasks. So 0 keeps every task on the cheapest model, and
-        each step up sends an even share of tasks past it to stronger models."""
-        q = self.quantiles[first]
-        position = tradeoff * (len(q) - 1)
+    def value_threshold(self, tradeoff: float) -> float:
+        """What a share of the candidates' price span must buy in P(success): the 1 - tradeoff quantile of the
+        values at which held-out training tasks moved to a dearer model. So 0 keeps every task on the cheapest
+        model, 1 takes the most likely one, and each step between moves an even share of tasks up."""
+        if tradeoff >= 1.0:
+            return 0.0
+        q = self.value_quantiles
+        position = (1.0 - tradeoff) * (len(q) - 1)
         low = int(position)
         if low >= len(q) - 1:
             return q[-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -31,8 +32,15 @@ class Example(NamedTuple):
     labels: dict[str, float]
 
 
+CostOf = Callable[[str, TaskProfile], float]
+
+
 class TrainingError(Exception):
     """The examples cannot train a model (too few, or one model never tried)."""
+
+
+def _unpriced(model: str, profile: TaskProfile | None) -> float:
+    return 0.0
 
 
 def _vocabulary(token_lists: list[list[str]]) -> dict[str, float]:
@@ -114,11 +122,59 @@ def _rows(examples: list[Example], model: str, subset: list[int]) -> tuple[list[
     return rows, [examples[i].labels[model] for i in rows]
 
 
-def train(examples: list[Example], source: str) -> dict:
-    """The content of a trained model file."""
+def switch_points(p: list[float], share: list[float]) -> list[float]:
+    """The prices of P(success) at which the router's choice for one task moves to a dearer model.
+
+    The router picks the model with the most p - value * share (share: its place in the price span, 0 for the
+    cheapest, 1 for the dearest). Lowering `value` from infinity to 0 walks up the upper envelope of those lines:
+    each step is a value where a dearer, likelier model overtakes the current one.
+    """
+    points = []
+    current = min(range(len(p)), key=lambda i: (share[i], -p[i]))
+    while True:
+        best, best_value = None, -1.0
+        for i in range(len(p)):
+            if share[i] <= share[current] or p[i] <= p[current]:
+                continue
+            value = (p[i] - p[current]) / (share[i] - share[current])
+            if value > best_value:
+                best, best_value = i, value
+        if best is None:
+            return points
+        points.append(best_value)
+        current = best
+
+
+def _value_quantiles(examples: list[Example], rows: list[int], x, fits: dict, costs: CostOf) -> list[float]:
+    """Quantiles of the values at which tasks move to a dearer model (see switch_points), pooled over tasks the
+    fits did not see. The router asks for the 1 - tradeoff quantile, so each step of the tradeoff moves an even
+    share of those moves: the cost-quality curve spreads over the whole price range, not only its cheap end."""
+    import numpy as np
+
+    models = sorted(fits)
+    if len(models) < 2 or not rows:
+        return [0.0] * QUANTILE_POINTS
+    p = {m: _predict(x[rows], *fits[m]) for m in models}
+    points = []
+    for i, row in enumerate(rows):
+        profile = examples[row].profile
+        cost = [costs(m, profile) for m in models]
+        low, span = min(cost), max(cost) - min(cost)
+        share = [(c - low) / span if span > 0 else 0.0 for c in cost]
+        points += switch_points([float(p[m][i]) for m in models], share)
+    if not points:
+        return [0.0] * QUANTILE_POINTS
+    return [round(q, 6) for q in np.quantile(np.asarray(points), np.linspace(0, 1, QUANTILE_POINTS)).tolist()]
+
+
+def train(examples: list[Example], source: str, costs: CostOf | None = None) -> dict:
+    """The content of a trained model file. `costs(model, profile)` prices a task on a model as the router
+    estimates it."""
     import numpy as np
 
     models = sorted({m for e in examples for m in e.labels})
+    if costs is None:
+        costs = _unpriced
     if len(examples) < 2 or not models:
         raise TrainingError(f"{len(examples)} task(s) with outcomes: too few to learn from")
     token_lists = [task_tokens(e.profile) for e in examples]
@@ -131,39 +187,38 @@ def train(examples: list[Example], source: str) -> dict:
     fit_rows, held_rows = order[:cut], order[cut:]
 
     metrics: dict[str, dict] = {}
-    chosen_c, held_predictions = 1.0, {}
+    chosen_c, held_fits = 1.0, {}
     if held_rows:
         losses = {}
         for c in C_GRID:
-            total, count, predictions = 0.0, 0, []
+            total, count, predictions, fits = 0.0, 0, [], {}
             for model in models:
                 rows, labels = _rows(examples, model, fit_rows)
                 held, held_labels = _rows(examples, model, held_rows)
                 if not rows or not held:
                     continue
-                p = _predict(x[held], *_fit(x[rows], labels, c))
+                fits[model] = _fit(x[rows], labels, c)
+                p = _predict(x[held], *fits[model])
                 total += _log_loss(p, held_labels) * len(held)
                 count += len(held)
                 predictions.append((model, p, held_labels, labels))
-            losses[c] = (total / count if count else math.inf, predictions)
+            losses[c] = (total / count if count else math.inf, predictions, fits)
         chosen_c = min(losses, key=lambda c: losses[c][0])
         for model, p, held_labels, fit_labels in losses[chosen_c][1]:
             base = float(np.clip(np.mean(fit_labels), 1e-6, 1 - 1e-6))
             metrics[model] = {"held_out_tasks": len(held_labels), "log_loss": round(_log_loss(p, held_labels), 4),
                               "base_rate_log_loss": round(_log_loss(np.full(len(p), base), held_labels), 4),
                               "auc": None if (a := _auc(p, held_labels)) is None else round(a, 4)}
-            held_predictions[model] = p
+        held_fits = losses[chosen_c][2]
 
     fitted = {}
     for model in models:
         rows, labels = _rows(examples, model, order)
         fitted[model] = (_fit(x[rows], labels, chosen_c), len(rows), sum(labels) / len(rows))
-    quantiles = {}
-    for model, ((bias, weights), _, _) in fitted.items():
-        p = held_predictions.get(model)
-        if p is None:  # too few tasks to hold any out: calibrate on the training tasks themselves
-            p = _predict(x[_rows(examples, model, order)[0]], bias, weights)
-        quantiles[model] = [round(q, 6) for q in np.quantile(p, np.linspace(0, 1, QUANTILE_POINTS)).tolist()]
+    # Calibrate the tradeoff on tasks the fits did not see where there are any, else on the training tasks.
+    calibration_rows = held_rows if held_fits else order
+    calibration_fits = {m: held_fits.get(m, fitted[m][0]) if held_fits else fitted[m][0] for m in models}
+    value_quantiles = _value_quantiles(examples, calibration_rows, x, calibration_fits, costs)
 
     features = {}
     for column, (token, token_idf) in enumerate(idf.items()):
@@ -174,5 +229,5 @@ def train(examples: list[Example], source: str) -> dict:
         "source": source, "tasks": len(examples), "c": chosen_c, "model_order": models,
         "models": {m: {"bias": round(bias, 6), "examples": n, "success_rate": round(rate, 4)}
                    for m, ((bias, _), n, rate) in fitted.items()},
-        "metrics": metrics, "quantiles": quantiles, "features": features,
+        "metrics": metrics, "value_quantiles": value_quantiles, "features": features,
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from forge.analyse.request import analyse_task
 from forge.config.schema import Config
-from forge.route.train import Example
+from forge.route.train import CostOf, Example
 from forge.route.workload import Workload
 
 
@@ -35,3 +35,13 @@ def examples_from_ledger(ledger_path: Path, config: Config) -> list[Example]:
             entry = tasks.setdefault(task_id, (text, task_type if task_type in known else None, {}))
             entry[2][model] = ok / (ok + failed)
     return [Example(analyse_task(text, task_type, known), labels) for text, task_type, labels in tasks.values()]
+
+
+def costs_for(config: Config) -> CostOf:
+    """What the router would estimate a task to cost on a model."""
+    from forge.route.policy import call_cost
+
+    def cost(model: str, profile) -> float:
+        return call_cost(config.models[model], profile.input_tokens, profile.output_tokens)
+
+    return cost

@@ -92,7 +92,7 @@ def test_training_to_the_default_place_is_used_by_explain_and_simulate(forge_env
                          "square. With a proof.")
     assert explained["trained_model"] == summary["out"]
     reasons = explained["tasks"][0]["decision"]["reasons"]
-    assert any("trained model P(success)" in r for r in reasons), reasons
+    assert any("trained-model P(success)" in r for r in reasons), reasons
     assert run_json(forge_env, "route", "simulate", "--tasks", str(test))["trained_model"] == summary["out"]
     # "" switches it off again.
     off = run_json(forge_env, "--set", "routing.trained_model=", "route", "simulate", "--tasks", str(test))
