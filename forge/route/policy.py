@@ -135,20 +135,27 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
                        f"{' > '.join(config.ladders['default'])}")
         task_type, ladder = "default", config.ladders["default"]
         models = _expand(config, ladder)
-    models = _filter(models, lambda m: m.name not in state.unavailable, "not usable here", reasons)
-    models = _filter(models, lambda m: m.name not in state.open_circuits, "provider failing (circuit open)",
-                     reasons)
-    models = _filter(models, lambda m: state.spent_by_model.get(m.name, 0.0) < budgets.per_model_daily_usd.get(
-        m.name, float("inf")), "daily cap reached", reasons)
-    models = _filter(models, lambda m: state.requests_left_today.get(m.provider, 1) > 0,
-                     "free-tier quota used up today", reasons)
+    limits = [
+        (lambda m: m.name not in state.unavailable, "not usable here"),
+        (lambda m: m.name not in state.open_circuits, "provider failing (circuit open)"),
+        (lambda m: state.spent_by_model.get(m.name, 0.0) < budgets.per_model_daily_usd.get(m.name, float("inf")),
+         "daily cap reached"),
+        (lambda m: state.requests_left_today.get(m.provider, 1) > 0, "free-tier quota used up today"),
+    ]
+    for keep, why in limits:
+        models = _filter(models, keep, why, reasons)
+
+    def usable(m: ModelConfig) -> bool:
+        return all(keep(m) for keep, _ in limits)
+
     needed = sum(tokens)
     fitting = _filter(models, lambda m: m.context_window >= needed, f"{needed:,} tokens do not fit", reasons)
     if models and not fitting:
-        wide = _filter(list(config.enabled_models().values()), lambda m: m.context_window >= needed,
-                       "long-context fallback", [])
-        fitting = sorted((m for m in wide if m.name not in state.unavailable | state.open_circuits),
-                         key=lambda m: call_cost(m, *tokens))[:1]
+        # Off the ladder, but within the same limits; a critical task keeps to its ladder's tiers or above.
+        lowest = min(config.tier_rank(m.tier) for m in models) if profile.critical else 0
+        wide = [m for m in config.enabled_models().values()
+                if m.context_window >= needed and config.tier_rank(m.tier) >= lowest and usable(m)]
+        fitting = sorted(wide, key=lambda m: call_cost(m, *tokens))[:1]
         if fitting:
             reasons.append(f"no model on the ladder fits {needed:,} tokens: long-context {fitting[0].name}")
     models = fitting
@@ -170,6 +177,9 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
     learned = predictor is not None and any(predictor.knows(m.name) for m in models)
     if profile.low_confidence and learned:
         reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7: the trained model weighs it")
+    elif profile.low_confidence and config.routing.cost_quality_tradeoff == 0.0:
+        reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7, but cost_quality_tradeoff 0: "
+                       "no tier bump")
     elif profile.low_confidence:
         lowest = min(config.tier_rank(m.tier) for m in models)
         higher = [m for m in models if config.tier_rank(m.tier) > lowest]
@@ -181,7 +191,7 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
     def p_of(model: ModelConfig) -> float:
         if learned and predictor.knows(model.name):
             return predictor(profile, model.name)
-        return estimate(config, task_type, model.name, profile.complexity, observed)
+        return estimate(config, task_type, model.name, profile.complexity, observed, profile.task_type)
 
     candidates = [Candidate(m.name, m.tier, p_of(m), call_cost(m, *tokens)) for m in models]
     tradeoff = configured = config.routing.cost_quality_tradeoff

@@ -80,13 +80,37 @@ def read_model(path: Path, config: Config) -> TrainedModel:
     if data.get("version") != VERSION:
         raise UsageError(f"{path}: trained model format version {data.get('version')!r}, this forge reads "
                          f"{VERSION}", hint)
-    missing = [m for m in data.get("model_order", []) if m not in config.models]
+    problem = _shape_problem(data)
+    if problem:
+        raise UsageError(f"{path}: trained model is damaged ({problem})", hint)
+    missing = [m for m in data["model_order"] if m not in config.models]
     if missing:
         raise UsageError(f"{path} was trained for model {missing[0]!r}, which routing.toml does not define", hint)
-    try:
-        return TrainedModel(data, path)
-    except (KeyError, IndexError, TypeError, AttributeError):
-        raise UsageError(f"{path}: trained model is damaged", hint) from None
+    return TrainedModel(data, path)
+
+
+def _is_number(value) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _shape_problem(data: dict) -> str | None:
+    """What is wrong with a model file's structure, or None; checked once so prediction never has to."""
+    order = data.get("model_order")
+    if not isinstance(order, list) or not order or not all(isinstance(m, str) for m in order):
+        return "model_order must list model names"
+    models = data.get("models")
+    if not isinstance(models, dict) or any(not isinstance(models.get(m), dict) or not _is_number(
+            models[m].get("bias")) for m in order):
+        return "every model needs a numeric bias"
+    features = data.get("features")
+    if not isinstance(features, dict) or any(
+            not isinstance(v, list) or len(v) != len(order) + 1 or not all(map(_is_number, v))
+            for v in features.values()):
+        return f"every feature needs an idf and {len(order)} weight(s)"
+    quantiles = data.get("value_quantiles")
+    if not isinstance(quantiles, list) or len(quantiles) < 2 or not all(map(_is_number, quantiles)):
+        return "value_quantiles must be a list of numbers"
+    return None
 
 
 def trained_model_path(value: str, source_file: Path | None, directory: Path, default: Path) -> Path | None:

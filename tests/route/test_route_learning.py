@@ -177,3 +177,83 @@ def test_bad_input_is_one_line_and_exit_2(forge_env, lab_model, args, expected):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0] and "(fix: " in lines[0], result.stderr
     assert not (forge_env.home / "router-model.json").exists()  # nothing written on bad input
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: d.update(model_order=5),
+    lambda d: d.update(value_quantiles=[]),
+    lambda d: d["features"].update({"x": "weights"}),
+    lambda d: d["models"]["weak"].update(bias="0.1"),
+    lambda d: d.update(value_quantiles=["a", "b"]),
+    lambda d: d["features"].update({"y": [1.0]}),
+    lambda d: d.pop("models"),
+])
+def test_a_damaged_model_file_is_one_line_and_exit_2(forge_env, lab_model, damage):
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    data = json.loads(lab_model.read_text())
+    damage(data)
+    (forge_env.cwd / "model.json").write_text(json.dumps(data))
+    result = forge_env.run("route", "explain", "fix the parser", "--trained-model", "model.json")
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "trained model is damaged" in result.stderr
+
+
+def explain_decision(forge_env, request: str, *flags: str) -> dict:
+    data = run_json(forge_env, *flags, "route", "explain", request)
+    return data["tasks"][0]["decision"]
+
+
+def test_without_quality_priors_the_tier_is_the_prior_and_the_tradeoff_moves_the_choice(forge_env):
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    cheapest = explain_decision(forge_env, "add a retry to the http client", "--set",
+                                "routing.cost_quality_tradeoff=0")
+    assert cheapest["model"] == "weak"
+    assert any("cost_quality_tradeoff 0: no tier bump" in r for r in cheapest["reasons"])
+    best = explain_decision(forge_env, "refactor the whole codebase to use async IO", "--set",
+                            "routing.cost_quality_tradeoff=1")
+    assert best["model"] == "strong" and best["p_success"] > 0.5
+
+
+def test_ledger_outcomes_count_when_the_router_uses_another_ladder(forge_env):
+    from forge.ledger import CallRecord, Ledger
+
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    request = "fix the login redirect bug in views.py"  # critical: routed on the critical ladder
+    before = explain_decision(forge_env, request)
+    assert before["task_type"] == "critical" and before["model"] == "strong"
+    with Ledger(forge_env.ledger_path) as ledger:
+        for _ in range(40):  # recorded under the task's own type, as a run records it
+            ledger.record_call(CallRecord(model="strong", outcome="error", task_type="edit", cost_usd=0.0))
+    after = explain_decision(forge_env, request)
+    assert after["p_success"] < before["p_success"] - 0.3
+
+
+def test_long_context_fallback_keeps_critical_work_off_cheap_models_and_respects_caps(forge_env):
+    small_windows = TWO_MODELS.replace("context_window = 32000", "context_window = 4000").replace(
+        "context_window = 128000", "context_window = 8000")
+    (forge_env.cwd / "routing.toml").write_text(small_windows + """
+[models.longcheap]
+litellm_model = "openai/longcheap"
+provider = "lab"
+tier = "cheap"
+input_price = 0.1
+output_price = 0.1
+context_window = 2000000
+[models.longpremium]
+litellm_model = "openai/longpremium"
+provider = "lab"
+tier = "premium"
+input_price = 5.0
+output_price = 15.0
+context_window = 2000000
+""")
+    huge = "review the password handling in production: " + "word " * 12_000  # ~19,000 tokens
+    only_strong = ("--set", 'ladders.critical=["strong"]')
+    decision = explain_decision(forge_env, huge, *only_strong)
+    assert decision["task_type"] == "critical" and decision["model"] == "longpremium"
+    assert any("long-context longpremium" in r for r in decision["reasons"])
+    log = "summarise this log: " + "word " * 12_000
+    only_weak = ("--set", 'ladders.edit=["weak"]')
+    assert explain_decision(forge_env, log, *only_weak)["model"] == "longcheap"
+    capped = explain_decision(forge_env, log, *only_weak, "--set", "budgets.per_model_daily_usd={longcheap = 0.0}")
+    assert capped["model"] == "longpremium"
