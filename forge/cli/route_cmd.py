@@ -33,7 +33,9 @@ def simulate(
     sweep: bool = typer.Option(False, "--sweep", help="The cost-quality curve over cost_quality_tradeoff 0..1."),
     plot: Path | None = typer.Option(None, "--plot", help="Draw the cost-quality curve and the baselines as a PNG "
                                      "(implies --sweep).", metavar="OUT.png"),
-    tasks_per_day: int = typer.Option(100, "--tasks-per-day", help="For the projected daily and monthly cost."),
+    tasks_per_day: int = typer.Option(100, "--tasks-per-day", help="The length of a simulated day: budgets, "
+                                       "per-model caps and free-tier quotas start again every N tasks; also the "
+                                       "projected daily and monthly cost."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first malformed line instead of skipping."),
     trained_model: Path | None = typer.Option(None, "--trained-model", help="Route with this file from forge "
                                               "route train (default: routing.trained_model).", metavar="PATH"),

@@ -103,6 +103,11 @@ def _writable_png(path: Path) -> Path:
     return path
 
 
+def _count(x: float) -> str:
+    """A call count: whole, or an expectation where a call had no recorded outcome."""
+    return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
+
+
 def _print_report(report: dict) -> None:
     r = report["router"]
     lines = [f"simulated {report['tasks']} task(s), mode {report['mode']}, "
@@ -111,40 +116,54 @@ def _print_report(report: dict) -> None:
         lines.append(f"trained model: {report['trained_model']}")
     if report["skipped_lines"]:
         lines.append(f"skipped {len(report['skipped_lines'])} malformed line(s): "
-                     + ", ".join(str(s["line"]) for s in report["skipped_lines"][:10]))
+                     + ", ".join(str(s["line"]) for s in report["skipped_lines"][:10])
+                     + (", ..." if len(report["skipped_lines"]) > 10 else ""))
     lines.append(f"router: cost {output.usd(r['cost_usd'])}, quality {r['quality']:.3f}, success "
-                 f"{r['success_rate']:.1%}, {r['calls']} call(s), {r['escalations']} escalation(s)")
+                 f"{r['success_rate']:.1%}, {_count(r['calls'])} call(s), {_count(r['escalations'])} escalation(s)")
     if r["stopped_tasks"]:
         lines.append(f"{r['stopped_tasks']} task(s) got no model (budget stop threshold or nothing usable) and "
                      "score 0: see budgets.daily_budget_usd and --tasks-per-day")
+    if r["tool_tasks_rescored"]:
+        lines.append(f"{r['tool_tasks_rescored']} task(s) a tool would do were scored on the default ladder "
+                     "(the workload recorded models' outcomes for them)")
     if r["estimated_calls"]:
-        lines.append(f"{r['estimated_calls']} call(s) had no recorded outcome and were scored by forge's estimate")
+        lines.append(f"{_count(r['estimated_calls'])} call(s) in {r['estimated_tasks']} task(s) had no recorded "
+                     "outcome and were scored by forge's estimate, as an expected success")
     p = report["projection"]
     lines.append(f"projected at {p['tasks_per_day']} tasks a day: {output.usd(p['daily_usd'])} a day, "
                  f"{output.usd(p['monthly_usd'])} a month")
+    base = report["baselines"]
+    if base and base["tasks"] == 0:
+        lines.append(f"no baselines: no task has outcomes for all {len(base['models'])} models the workload names "
+                     f"({', '.join(base['models'])})")
+    elif base and base["tasks"] < report["tasks"]:
+        lines.append(f"baselines on {base['tasks']} of {report['tasks']} task(s): those with outcomes for all "
+                     f"{len(base['models'])} models the workload names")
     output.print_lines(lines)
     table = output.Table("calls by model", ["model", "tier", "calls", "cost"])
     for model, calls in sorted(r["calls_by_model"].items(), key=lambda kv: -kv[1]):
-        table.add(model, report["model_tiers"][model], calls, output.usd(r["cost_by_model"][model]))
+        table.add(model, report["model_tiers"][model], _count(calls), output.usd(r["cost_by_model"][model]))
     output.print_table(table)
     table = output.Table("calls by tier", ["tier", "calls", "cost"])
     for tier, calls in sorted(r["calls_by_tier"].items(), key=lambda kv: -kv[1]):
-        table.add(tier, calls, output.usd(r["cost_by_tier"][tier]))
+        table.add(tier, _count(calls), output.usd(r["cost_by_tier"][tier]))
     output.print_table(table)
-    base = report["baselines"]
-    if base:
-        table = output.Table("baselines on the same tasks", ["strategy", "cost", "quality", "success"])
-        table.add("forge router", output.usd(r["cost_usd"]), f"{r['quality']:.3f}", f"{r['success_rate']:.1%}")
-        for name, t in [*((f"always {m}", t) for m, t in base["single"].items()), ("oracle", base["oracle"]),
-                        ("random at the same cost", base["random_same_cost"])]:
+    if base and base["tasks"]:
+        subset = "" if base["tasks"] == report["tasks"] else f" ({base['tasks']} of {report['tasks']})"
+        table = output.Table(f"baselines on the same tasks{subset}", ["strategy", "cost", "quality", "success"])
+        mix = base["random_same_cost"]
+        mixed = mix["weak"] if mix["weak"] == mix["strong"] else \
+            f"{mix['weak']} + {mix['strong']} {mix['strong_share']:.0%}"
+        for name, t in [("forge router", base["router"]), *((f"always {m}", t) for m, t in base["single"].items()),
+                        ("oracle", base["oracle"]), (f"random at the same cost ({mixed})", mix)]:
             table.add(name, output.usd(t["cost_usd"]), f"{t['quality']:.3f}", f"{t['success_rate']:.1%}")
         output.print_table(table)
     if "sweep" in report:
-        table = output.Table("cost-quality sweep", ["tradeoff", "cost", "quality", "calls by model"])
+        table = output.Table("cost-quality sweep", ["tradeoff", "cost", "quality", "stopped", "calls by model"])
         for point in report["sweep"]:
             table.add(f"{point['cost_quality_tradeoff']:.2f}", output.usd(point["cost_usd"]),
-                      f"{point['quality']:.3f}",
-                      ", ".join(f"{m} {c}" for m, c in sorted(point["calls_by_model"].items())))
+                      f"{point['quality']:.3f}", point["stopped_tasks"],
+                      ", ".join(f"{m} {_count(c)}" for m, c in sorted(point["calls_by_model"].items())))
         output.print_table(table)
     if "plot" in report:
         output.print_lines([f"plot: {report['plot']}"])

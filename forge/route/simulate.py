@@ -2,18 +2,24 @@
 
 Outcomes are never shown to the routing decision: they only score it, and, once a task is done, they update the
 success estimates for later tasks exactly as the ledger does in a real run.
+
+A call the workload has no outcome for is scored by the decision's estimate p of that model, as an expectation:
+it succeeds with chance p (its answer then counts as quality 1) and fails with chance 1 - p (quality 0), so it adds
+p to the successes and to the quality, never a whole success for a likely guess. In cascade mode the escalation
+goes on with the chance 1 - p, so calls, escalations and cost after such a call are expected values too (whole
+numbers whenever every call was recorded). Estimated calls teach later decisions nothing: nothing was observed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple
 
 from forge.analyse.request import TaskProfile, analyse_task
-from forge.config.schema import Config
-from forge.route.decision import RouterState
-from forge.route.estimates import Outcomes
+from forge.config.schema import Config, ModelConfig
+from forge.route.decision import RouterState, RoutingDecision
+from forge.route.estimates import Outcomes, estimate
 from forge.route.policy import call_cost, route
 from forge.route.workload import Outcome, Workload
 
@@ -28,101 +34,216 @@ class Totals(NamedTuple):
     cost_usd: float
     quality: float  # mean score of the answers kept
     success_rate: float
-    calls: int
+    calls: float  # whole unless a cascade went on past a call scored by its estimate
+
+
+class TaskScore(NamedTuple):
+    cost_usd: float
+    score: float
+    success: float  # 0 or 1, or an expectation where a call had no recorded outcome
+    calls: float
 
 
 class SimulationRun(NamedTuple):
     tradeoff: float
     totals: Totals
-    escalations: int
-    calls_by_model: dict[str, int]
+    escalations: float
+    calls_by_model: dict[str, float]
     cost_by_model: dict[str, float]
-    calls_by_tier: dict[str, int]
+    calls_by_tier: dict[str, float]
     cost_by_tier: dict[str, float]
-    estimated_tasks: int  # tasks scored by forge's own estimate because the workload had no outcome for a model
+    estimated_calls: float  # calls scored by forge's estimate because the workload had no outcome for the model
+    estimated_tasks: int  # tasks with at least one such call
     stopped_tasks: int  # tasks the router refused (budget stop, nothing usable)
+    tool_tasks_rescored: int  # tasks a tool would do, scored on the default ladder because outcomes were recorded
+    per_task: list[TaskScore] | None  # each task's score, when asked for (baselines on a subset of the tasks)
 
 
-def _call(config: Config, model: str, profile: TaskProfile, outcome: Outcome | None) -> tuple[float, float, bool]:
-    """Cost, score and success of one call, from the recorded outcome or forge's own estimate."""
-    m = config.models[model]
+def _cost(model: ModelConfig, profile: TaskProfile, outcome: Outcome | None) -> float:
+    """One call's cost, from the recorded tokens where there are some, else the analysis' estimate."""
     tokens_in = outcome.input_tokens if outcome and outcome.input_tokens is not None else profile.input_tokens
     tokens_out = outcome.output_tokens if outcome and outcome.output_tokens is not None else profile.output_tokens
-    cost = call_cost(m, tokens_in, tokens_out)
-    if outcome is None:
-        return cost, -1.0, False  # scored by the caller from the decision's estimate
-    return cost, outcome.score, outcome.success
+    return call_cost(model, tokens_in, tokens_out)
+
+
+def _estimate(config: Config, decision: RoutingDecision, model: str, profile: TaskProfile,
+              observed: dict[tuple[str, str], Outcomes], predictor: TrainedModel | None) -> float:
+    """P(success) route() gave `model` as a candidate for this task (policy's p_of; the decision carries only the
+    chosen model's). `observed` still holds what it held at decision time for this model: a task calls it once."""
+    if model == decision.model:
+        return decision.p_success
+    if predictor is not None and predictor.knows(model):
+        return predictor(profile, model)
+    return estimate(config, decision.task_type, model, profile.complexity, observed, profile.task_type)
+
+
+def _whole(x: float) -> float:
+    """Counts stay whole numbers in the report unless an expectation made them fractional."""
+    return int(x) if float(x).is_integer() else round(x, 4)
 
 
 def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile], mode: str,
-                 tasks_per_day: int, predictor: TrainedModel | None = None) -> SimulationRun:
-    calls_by_model: Counter = Counter()
+                 tasks_per_day: int, predictor: TrainedModel | None = None, keep_per_task: bool = False
+                 ) -> SimulationRun:
+    models = config.models
+    calls_by_model: defaultdict = defaultdict(float)
     cost_by_model: defaultdict = defaultdict(float)
     observed: dict[tuple[str, str], Outcomes] = {}
-    total_cost = total_score = 0.0
-    successes = escalations = estimated = stopped = 0
-    spent_today, spent_by_model = 0.0, defaultdict(float)
+    total_cost = total_score = successes = escalations = estimated_calls = 0.0
+    estimated_tasks = stopped = rescored = 0
+    per_task: list[TaskScore] | None = [] if keep_per_task else None
+    quotas = {name: p.requests_per_day for name, p in config.providers.items() if p.requests_per_day}
+    spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
+    day = max(1, tasks_per_day)
     for index, (task, profile) in enumerate(zip(workload.tasks, profiles, strict=True)):
-        if index % max(1, tasks_per_day) == 0:  # a new simulated day: budgets start again
-            spent_today, spent_by_model = 0.0, defaultdict(float)
-        state = RouterState(spent_today_usd=spent_today, spent_by_model=dict(spent_by_model))
+        if index % day == 0:  # a new simulated day: budgets, caps and free-tier quotas start again
+            spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
+        # route() is pure and keeps nothing: the running dicts can be handed over as they are.
+        state = RouterState(spent_today_usd=spent_today, spent_by_model=spent_by_model,
+                            requests_left_today=requests_left)
         decision = route(profile, config, state, observed, predictor)
+        if decision.model is None and decision.stop is None and task.outcomes:
+            # A tool would do it (tier "none"), but the simulation cannot score a tool while the workload says
+            # how models did: score the model the default ladder picks instead.
+            rescored += 1
+            decision = route(profile._replace(task_type="default"), config, state, observed, predictor)
+            if decision.model is None and decision.stop is None:  # the default ladder is "none" too
+                decision = decision._replace(stop="no model to score")
         if decision.model is None:
-            if decision.stop:
+            if decision.stop is not None:
                 stopped += 1
-            else:  # tier "none": a tool did it, for free
+                if per_task is not None:
+                    per_task.append(TaskScore(0.0, 0.0, 0.0, 0))
+            else:  # tier "none" and nothing recorded: a tool did it, for free
                 total_score += 1.0
                 successes += 1
+                if per_task is not None:
+                    per_task.append(TaskScore(0.0, 1.0, 1.0, 0))
             continue
         tried = [decision.model, *decision.escalation] if mode == "cascade" else [decision.model]
-        score, success = 0.0, False
+        last = len(tried) - 1
+        reach = 1.0  # the chance this call is made: below 1 only after a call scored by its estimate
+        task_cost = task_score = task_success = task_calls = 0.0
+        any_estimated = False
         for step, model in enumerate(tried):
             outcome = task.outcomes.get(model)
-            cost, score, success = _call(config, model, profile, outcome)
-            if outcome is None:
-                estimated += 1
-                score = decision.p_success if step == 0 else score
-                success = score >= 0.5
-            calls_by_model[model] += 1
+            m = models[model]
+            cost = reach * _cost(m, profile, outcome)
+            calls_by_model[model] += reach
             cost_by_model[model] += cost
-            total_cost += cost
-            spent_today += cost
             spent_by_model[model] += cost
-            key = (decision.task_type, model)
-            before = observed.get(key, Outcomes(0, 0))
-            observed[key] = Outcomes(before.successes + success, before.failures + (not success))
-            if success:
+            task_cost += cost
+            task_calls += reach
+            if m.provider in requests_left:
+                requests_left[m.provider] -= reach
+            if step:
+                escalations += reach
+            if outcome is None:
+                p = _estimate(config, decision, model, profile, observed, predictor)
+                any_estimated = True
+                estimated_calls += reach
+                task_score += reach * p
+                task_success += reach * p
+                reach *= 1.0 - p
+            else:
+                weight = 1 if reach == 1.0 else reach
+                key = (profile.task_type, model)  # the task's own type, as the ledger records it
+                before = observed.get(key, Outcomes(0, 0))
+                observed[key] = Outcomes(before.successes + weight * outcome.success,
+                                         before.failures + weight * (not outcome.success))
+                if outcome.success or step == last:  # this answer is kept
+                    task_score += reach * outcome.score
+                    task_success += reach * outcome.success
+                if outcome.success:
+                    reach = 0.0
+            if reach <= 0.0:
                 break
-            if step + 1 < len(tried):
-                escalations += 1
-        total_score += score
-        successes += success
+        total_cost += task_cost
+        spent_today += task_cost
+        total_score += task_score
+        successes += task_success
+        estimated_tasks += any_estimated
+        if per_task is not None:
+            per_task.append(TaskScore(task_cost, task_score, task_success, task_calls))
     n = len(workload.tasks)
-    tiers: Counter = Counter()
+    tiers: defaultdict = defaultdict(float)
     tier_cost: defaultdict = defaultdict(float)
     for model, calls in calls_by_model.items():
-        tiers[config.models[model].tier] += calls
-        tier_cost[config.models[model].tier] += cost_by_model[model]
-    totals = Totals(total_cost, total_score / n, successes / n, sum(calls_by_model.values()))
-    return SimulationRun(config.routing.cost_quality_tradeoff, totals, escalations, dict(calls_by_model),
-                         dict(cost_by_model), dict(tiers), dict(tier_cost), estimated, stopped)
+        tiers[models[model].tier] += calls
+        tier_cost[models[model].tier] += cost_by_model[model]
+    totals = Totals(total_cost, total_score / n, successes / n, _whole(sum(calls_by_model.values())))
+    return SimulationRun(config.routing.cost_quality_tradeoff, totals, _whole(escalations),
+                         {m: _whole(c) for m, c in calls_by_model.items()}, dict(cost_by_model),
+                         {t: _whole(c) for t, c in tiers.items()}, dict(tier_cost), _whole(estimated_calls),
+                         estimated_tasks, stopped, rescored, per_task)
 
 
 def with_tradeoff(config: Config, tradeoff: float) -> Config:
     return dataclasses.replace(config, routing=dataclasses.replace(config.routing, cost_quality_tradeoff=tradeoff))
 
 
-def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], router_cost: float) -> dict:
-    """Each single model alone, the oracle (cheapest model that succeeds), and random routing at the same cost."""
-    scored = [m for m in config.models if all(m in t.outcomes for t in workload.tasks)]
-    if not scored:
+def upper_hull(points: dict[str, tuple[float, float]]) -> list[str]:
+    """The models on the upper convex hull of (cost, quality), cheapest first, up to the best quality: the best
+    quality any random mix of single models gets at each cost lies on the segments between them."""
+    ordered = sorted(points, key=lambda m: (points[m][0], -points[m][1], m))
+    hull: list[str] = []
+    for model in ordered:
+        x, y = points[model]
+        if hull and points[hull[-1]][0] == x:
+            continue  # same cost, lower quality
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = points[hull[-2]], points[hull[-1]]
+            if (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) >= 0:  # hull[-1] lies on or below the chord
+                hull.pop()
+            else:
+                break
+        hull.append(model)
+    best = max(range(len(hull)), key=lambda i: (points[hull[i]][1], -i))
+    return hull[:best + 1]
+
+
+def random_mix(singles: dict[str, Totals], cost: float) -> dict:
+    """The best random mix of two single models that costs what the router cost (at most the best model's cost,
+    at least the cheapest's): the upper hull interpolated there."""
+    points = {m: (t.cost_usd, t.quality) for m, t in singles.items()}
+    hull = upper_hull(points)
+    low = high = hull[0]
+    share = 0.0
+    if cost >= points[hull[-1]][0]:
+        low = high = hull[-1]
+        share = 1.0
+    elif cost > points[hull[0]][0]:
+        for a, b in zip(hull, hull[1:], strict=False):
+            if points[a][0] <= cost <= points[b][0]:
+                low, high = a, b
+                share = (cost - points[a][0]) / (points[b][0] - points[a][0])
+                break
+    w, s = singles[low], singles[high]
+    mix = Totals(w.cost_usd + share * (s.cost_usd - w.cost_usd), w.quality + share * (s.quality - w.quality),
+                 w.success_rate + share * (s.success_rate - w.success_rate), w.calls)
+    return {"weak": low, "strong": high, "strong_share": share, "bracket": [low, high], "hull": hull,
+            **mix._asdict()}
+
+
+def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], router: list[TaskScore]) -> dict:
+    """On the tasks with an outcome for every model the workload names: each model alone, the oracle (cheapest
+    model that succeeds), the best random mix at the router's cost, and the router itself on those tasks."""
+    named = {m for t in workload.tasks for m in t.outcomes}
+    models = [m for m in config.models if m in named]
+    if not models:
         return {}
-    n = len(workload.tasks)
+    rows = [i for i, t in enumerate(workload.tasks) if len(t.outcomes) == len(models)]
+    n = len(rows)
+    if not n:
+        return {"tasks": 0, "models": models}
     # (cost, score, success) of every model on every task, computed once for all baselines.
-    table = [{m: _call(config, m, p, t.outcomes[m]) for m in scored}
-             for t, p in zip(workload.tasks, profiles, strict=True)]
+    table = []
+    for i in rows:
+        task, profile = workload.tasks[i], profiles[i]
+        table.append({m: (_cost(config.models[m], profile, task.outcomes[m]), task.outcomes[m].score,
+                          task.outcomes[m].success) for m in models})
     singles = {}
-    for model in scored:
+    for model in models:
         results = [row[model] for row in table]
         singles[model] = Totals(sum(r[0] for r in results), sum(r[1] for r in results) / n,
                                 sum(r[2] for r in results) / n, n)
@@ -132,19 +253,16 @@ def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], r
         best = next((r for r in results if r[2]), max(results, key=lambda r: r[1]))
         oracle_cost, oracle_score, oracle_success = (oracle_cost + best[0], oracle_score + best[1],
                                                      oracle_success + best[2])
-    weak = min(singles, key=lambda m: (singles[m].cost_usd, -singles[m].quality))
-    strong = max(singles, key=lambda m: (singles[m].quality, -singles[m].cost_usd))
-    w, s = singles[weak], singles[strong]
-    share = 0.0 if s.cost_usd == w.cost_usd else min(1.0, max(0.0, (router_cost - w.cost_usd) /
-                                                                  (s.cost_usd - w.cost_usd)))
+    mine = [router[i] for i in rows]
+    router_totals = Totals(sum(t.cost_usd for t in mine), sum(t.score for t in mine) / n,
+                           sum(t.success for t in mine) / n, _whole(sum(t.calls for t in mine)))
     return {
+        "tasks": n,
+        "models": models,
+        "router": router_totals._asdict(),
         "single": {m: t._asdict() for m, t in singles.items()},
         "oracle": Totals(oracle_cost, oracle_score / n, oracle_success / n, n)._asdict(),
-        "random_same_cost": {
-            "weak": weak, "strong": strong, "strong_share": share,
-            **Totals(w.cost_usd + share * (s.cost_usd - w.cost_usd), w.quality + share * (s.quality - w.quality),
-                     w.success_rate + share * (s.success_rate - w.success_rate), n)._asdict(),
-        },
+        "random_same_cost": random_mix(singles, router_totals.cost_usd),
     }
 
 
@@ -153,7 +271,7 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
     """The whole report `forge route simulate` prints."""
     known = frozenset(config.ladders)
     profiles = [analyse_task(t.request, t.task_type, known) for t in workload.tasks]
-    run = run_workload(config, workload, profiles, mode, tasks_per_day, predictor)
+    run = run_workload(config, workload, profiles, mode, tasks_per_day, predictor, keep_per_task=True)
     per_task = run.totals.cost_usd / len(workload.tasks)
     report = {
         "tasks": len(workload.tasks),
@@ -164,7 +282,7 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
         "model_tiers": {name: m.tier for name, m in config.models.items()},
         "projection": {"tasks_per_day": tasks_per_day, "daily_usd": per_task * tasks_per_day,
                        "monthly_usd": per_task * tasks_per_day * 30},
-        "baselines": baselines(config, workload, profiles, run.totals.cost_usd),
+        "baselines": baselines(config, workload, profiles, run.per_task),
     }
     if sweep:
         points = [i / (SWEEP_POINTS - 1) for i in range(SWEEP_POINTS)]
@@ -178,4 +296,5 @@ def _run_dict(run: SimulationRun) -> dict:
     return {"cost_quality_tradeoff": run.tradeoff, **run.totals._asdict(), "escalations": run.escalations,
             "calls_by_model": run.calls_by_model, "cost_by_model": run.cost_by_model,
             "calls_by_tier": run.calls_by_tier, "cost_by_tier": run.cost_by_tier,
-            "estimated_calls": run.estimated_tasks, "stopped_tasks": run.stopped_tasks}
+            "estimated_calls": run.estimated_calls, "estimated_tasks": run.estimated_tasks,
+            "stopped_tasks": run.stopped_tasks, "tool_tasks_rescored": run.tool_tasks_rescored}

@@ -37,23 +37,30 @@ class _BadLine(Exception):
     pass
 
 
-_NUMBER_TYPES = {"quality": (int, float), "input_tokens": (int,), "output_tokens": (int,), "latency_ms": (int, float)}
+MAX_TOKENS = 10_000_000  # more than any context window: a count above it is a unit or logging mistake
+_INF = float("inf")
 
 
 def _outcome(model: str, raw) -> Outcome:
-    # Hot path: a 100,000-task workload has half a million of these.
+    # Hot path: a 100,000-task workload has half a million of these, so the checks are written out inline. The
+    # range checks are written so that NaN fails them too (json reads NaN and Infinity).
     if type(raw) is not dict or type(raw.get("success")) is not bool:
         raise _BadLine(f"outcomes.{model} needs \"success\": true or false")
-    values = [raw.get(name) for name in _NUMBER_TYPES]
-    for value, (name, types) in zip(values, _NUMBER_TYPES.items(), strict=True):
-        if value is not None and type(value) not in types:
-            raise _BadLine(f"outcomes.{model}.{name} must be a {'whole ' if types == (int,) else ''}number")
-    if values[0] is not None and not 0 <= values[0] <= 1:
-        raise _BadLine(f"outcomes.{model}.quality must be between 0 and 1")
-    return Outcome(raw["success"], *values)
+    get = raw.get
+    quality, tokens_in, tokens_out, latency = get("quality"), get("input_tokens"), get("output_tokens"), \
+        get("latency_ms")
+    if quality is not None and (type(quality) is not float and type(quality) is not int or not 0 <= quality <= 1):
+        raise _BadLine(f"outcomes.{model}.quality must be a number between 0 and 1")
+    if tokens_in is not None and (type(tokens_in) is not int or not 0 <= tokens_in <= MAX_TOKENS):
+        raise _BadLine(f"outcomes.{model}.input_tokens must be a whole number between 0 and {MAX_TOKENS:,}")
+    if tokens_out is not None and (type(tokens_out) is not int or not 0 <= tokens_out <= MAX_TOKENS):
+        raise _BadLine(f"outcomes.{model}.output_tokens must be a whole number between 0 and {MAX_TOKENS:,}")
+    if latency is not None and (type(latency) is not float and type(latency) is not int or not 0 <= latency < _INF):
+        raise _BadLine(f"outcomes.{model}.latency_ms must be a finite number, 0 or more")
+    return Outcome(raw["success"], quality, tokens_in, tokens_out, latency)
 
 
-def _task(raw, number: int) -> WorkloadTask:
+def _task(raw, number: int, task_types: set[str]) -> WorkloadTask:
     if not isinstance(raw, dict):
         raise _BadLine("a line must be a JSON object")
     request = raw.get("request")
@@ -62,6 +69,8 @@ def _task(raw, number: int) -> WorkloadTask:
     task_type = raw.get("task_type")
     if task_type is not None and not isinstance(task_type, str):
         raise _BadLine('"task_type" must be a string')
+    if task_type is not None and task_type not in task_types:
+        raise _BadLine(f"unknown task_type {task_type!r} (the ladders: {', '.join(sorted(task_types))})")
     outcomes = raw.get("outcomes") or {}
     if not isinstance(outcomes, dict):
         raise _BadLine('"outcomes" must be an object of model name -> outcome')
@@ -70,13 +79,15 @@ def _task(raw, number: int) -> WorkloadTask:
 
 
 def load_workload(path: Path, models: set[str], task_types: set[str], strict: bool) -> Workload:
-    """Parse the file; a malformed line stops (strict) or is skipped and counted. Unknown models always stop."""
+    """Parse the file; a malformed line (bad field, unknown task_type, an id seen before) stops (strict) or is
+    skipped and counted. Unknown models always stop: the configuration, not the line, is wrong."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
                          "pass a readable UTF-8 JSONL file") from None
     tasks, skipped = [], []
+    first_line: dict[str, int] = {}  # id -> the line that used it first
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -85,7 +96,9 @@ def load_workload(path: Path, models: set[str], task_types: set[str], strict: bo
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise _BadLine(f"not valid JSON ({exc.msg})") from None
-            task = _task(raw, number)
+            task = _task(raw, number, task_types)
+            if task.id in first_line:
+                raise _BadLine(f"duplicate id {task.id!r} (first on line {first_line[task.id]})")
         except _BadLine as problem:
             if strict:
                 raise UsageError(f"{path}:{number}: {problem}", "fix that line, or drop --strict to skip it") from None
@@ -95,11 +108,10 @@ def load_workload(path: Path, models: set[str], task_types: set[str], strict: bo
         if unknown:
             raise UsageError(f"{path}:{number}: outcomes name model {unknown[0]!r}, which routing.toml does not define",
                              f"add [models.{unknown[0]}] to the config (or pass --config) or rename it")
-        if task.task_type is not None and task.task_type not in task_types:
-            raise UsageError(f"{path}:{number}: unknown task_type {task.task_type!r}",
-                             f"use one of the ladders: {', '.join(sorted(task_types))}")
+        first_line[task.id] = number
         tasks.append(task)
     if not tasks:
-        raise UsageError(f"{path}: no tasks" + (f" ({len(skipped)} malformed line(s) skipped)" if skipped else ""),
+        why = f" ({len(skipped)} malformed line(s) skipped); line {skipped[0][0]}: {skipped[0][1]}" if skipped else ""
+        raise UsageError(f"{path}: no tasks{why}",
                          'write one JSON object a line: {"id": "1", "request": "fix the build"}')
     return Workload(tasks, skipped)
