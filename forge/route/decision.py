@@ -31,3 +31,4 @@ class RoutingDecision(NamedTuple):
     p_success: float
     reasons: tuple[str, ...]
     stop: str | None = None  # why routing refused (budget stop), else None
+    escalation_p: tuple[float, ...] = ()  # P(success) of each escalation model, as the router saw it

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.config.schema import Config, ModelConfig
 from forge.route.decision import RouterState, RoutingDecision
-from forge.route.estimates import Outcomes, estimate
+from forge.route.estimates import Outcomes
 from forge.route.policy import call_cost, route
 from forge.route.workload import Outcome, Workload
 
@@ -66,15 +66,11 @@ def _cost(model: ModelConfig, profile: TaskProfile, outcome: Outcome | None) -> 
     return call_cost(model, tokens_in, tokens_out)
 
 
-def _estimate(config: Config, decision: RoutingDecision, model: str, profile: TaskProfile,
-              observed: dict[tuple[str, str], Outcomes], predictor: TrainedModel | None) -> float:
-    """P(success) route() gave `model` as a candidate for this task (policy's p_of; the decision carries only the
-    chosen model's). `observed` still holds what it held at decision time for this model: a task calls it once."""
+def _estimate(decision: RoutingDecision, model: str) -> float:
+    """P(success) route() gave `model`: the chosen one or one on its escalation."""
     if model == decision.model:
         return decision.p_success
-    if predictor is not None and predictor.knows(model):
-        return predictor(profile, model)
-    return estimate(config, decision.task_type, model, profile.complexity, observed, profile.task_type)
+    return decision.escalation_p[decision.escalation.index(model)]
 
 
 def _whole(x: float) -> float:
@@ -139,7 +135,7 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
             if step:
                 escalations += reach
             if outcome is None:
-                p = _estimate(config, decision, model, profile, observed, predictor)
+                p = _estimate(decision, model)
                 any_estimated = True
                 estimated_calls += reach
                 task_score += reach * p
