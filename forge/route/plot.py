@@ -37,10 +37,9 @@ def plot_sweep(report: dict, out: Path) -> None:
         ax.plot([base["oracle"]["cost_usd"]], [base["oracle"]["quality"]], "*", color="#bf8700", markersize=12,
                 label="oracle (cheapest model that succeeds)")
     if "random_same_cost" in base:
-        weak, strong = base["single"][base["random_same_cost"]["weak"]], base["single"][base["random_same_cost"]
-                                                                                          ["strong"]]
-        ax.plot([weak["cost_usd"], strong["cost_usd"]], [weak["quality"], strong["quality"]], "--", color="#cf222e",
-                linewidth=1, label="random routing between weakest and strongest")
+        hull = [base["single"][m] for m in base["random_same_cost"]["hull"]]
+        ax.plot([t["cost_usd"] for t in hull], [t["quality"] for t in hull], "--", color="#cf222e", linewidth=1,
+                label="random mix of single models (their upper hull)")
     ax.set_xlabel("cost of the workload (USD)")
     ax.set_ylabel("quality of the answers kept")
     ax.set_title(f"forge route simulate: {report['tasks']} tasks, mode {report['mode']}")
