@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from forge.analyse.milestones import expand_milestone
-from forge.analyse.request import TaskProfile, analyse_task
+from forge.analyse.request import TaskProfile, analyse_task, rules_view
 from forge.analyse.subtasks import split_request
 
-_MILESTONE = re.compile(r"\bmilestone\s+(\d+)\b", re.I)
+_MILESTONE = re.compile(r"\bmilestone\s++(\d++)\b", re.I)
 
 
 class Task(NamedTuple):
@@ -31,7 +31,7 @@ def build_task_graph(request: str, places: list[Path] | None = None,
     subtasks = split_request(request)
     ids_of: list[list[str]] = []  # per subtask, the ids it became (a milestone becomes many)
     for index, subtask in enumerate(subtasks):
-        match = _MILESTONE.search(subtask.text)
+        match = _MILESTONE.search(rules_view(subtask.text))  # where analysis looks for the milestone intent
         expanded = expand_milestone(places or [], int(match.group(1))) if match else None
         if match and expanded is None:
             notes.append(f"milestone {match.group(1)}: no roadmap in the repository names it; kept as one task")

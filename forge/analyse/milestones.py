@@ -9,7 +9,7 @@ from pathlib import Path
 ROADMAP_FILES = ("ROADMAP.md", "MILESTONES.md", "docs/ROADMAP.md", "docs/roadmap.md", "TODO.md", "docs/TODO.md")
 ROADMAP_GLOBS = ("docs/milestones*", "docs/milestone*")
 _HEADING = re.compile(r"^(#+)\s*(.*)$")
-_ITEM = re.compile(r"^\s*[-*]\s+\[( |x|X)\]\s+(.+?)\s*$")
+_ITEM = re.compile(r"^\s*+[-*]\s++\[( |x|X)\]\s++(\S(?:.*\S)?)\s*$")  # the text ends at its last non-blank
 
 
 def roadmap_files(repo: Path) -> list[Path]:

@@ -13,16 +13,23 @@ class Subtask(NamedTuple):
     after: tuple[int, ...]  # indices of the subtasks this one waits for
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:(\d+)[.)]|[-*•])\s+(?:\[[ xX]\]\s*)?(.+?)\s*$")
+# The separators below run on text whose whitespace is one space (split_request joins it so), and their
+# quantifiers are possessive where nothing given back could match: a run of blanks cannot make them backtrack.
+# The item's text ends at its last non-blank, found by backtracking once from the line's end.
+_LIST_ITEM = re.compile(r"^\s*+(?:(\d++)[.)]|[-*•])\s++(?:\[[ xX]\]\s*+)?(\S(?:.*\S)?)\s*$")
 # "A, then B" / "A; then B" / "A and then B" / "A. Then B": B waits for A.
-_THEN = re.compile(r"(?:\s*[,;.]\s*|\s+)(?:and\s+)?(?:then|after that|afterwards|next)\s+", re.I)
+_THEN = re.compile(r"(?:\s*+[,;.]\s*+|\s++)(?:and\s++)?(?:then|after that|afterwards|next)\s+", re.I)
+_THEN_WORDS = ("then", "after", "next")
 # "after A, B" / "once A, B": B waits for A.
-_AFTER_FIRST = re.compile(r"^(?:after|once)\s+(.+?),\s*(.+)$", re.I)
+_AFTER_FIRST = re.compile(r"^(?:after|once)\s++(.+?),\s*+(.+)$", re.I)
 # "B after A" / "B once A is done": B waits for A.
-_AFTER_LAST = re.compile(r"^(.+?)\s+(?:after|once)\s+(.+?)(?:\s+(?:is|are)\s+(?:done|finished|fixed|green))?$", re.I)
+_AFTER_LAST = re.compile(r"^(.+?)\s++(?:after|once)\s++(.+?)(?:\s++(?:is|are)\s++(?:done|finished|fixed|green))?$",
+                         re.I)
+_AFTER_WORDS = ("after", "once")
 # Independent work: "A; also B", "A. Also B", "A and also B", "A and B" (B imperative).
-_ALSO = re.compile(r"\s*(?:[;.]|,)?\s+(?:and\s+)?also\s+|\s*;\s+", re.I)
-_AND = re.compile(r"\s+and\s+|,\s+", re.I)
+_ALSO = re.compile(r"(?:\s*+[;.,])?\s++(?:and\s++)?also\s+|\s*+;\s+", re.I)
+_ALSO_WORDS = ("also", ";")
+_AND = re.compile(r"\s++and\s+|,\s+", re.I)
 
 
 def _clean(text: str) -> str:
@@ -42,8 +49,16 @@ def _split_and(text: str) -> list[str]:
     return [text]
 
 
+def _split_on(separator: re.Pattern[str], words: tuple[str, ...], text: str) -> list[str]:
+    """The non-empty parts between separators. Most requests name none of the separator's words, and looking
+    for them with str.find costs far less than trying the regex at every character."""
+    lowered = text.lower()
+    parts = separator.split(text) if any(word in lowered for word in words) else [text]
+    return [part for part in map(_clean, parts) if part]
+
+
 def _independent(text: str) -> list[str]:
-    pieces = [_clean(p) for p in _ALSO.split(text) if _clean(p)]
+    pieces = _split_on(_ALSO, _ALSO_WORDS, text)
     return [part for piece in pieces for part in _split_and(piece)]
 
 
@@ -52,8 +67,8 @@ def _ordered_steps(text: str) -> list[list[str]]:
     match = _AFTER_FIRST.match(text.strip())
     if match:
         return [_independent(match.group(1)), _independent(match.group(2))]
-    steps = [_clean(s) for s in _THEN.split(text) if _clean(s)]
-    if len(steps) == 1:
+    steps = _split_on(_THEN, _THEN_WORDS, text)
+    if len(steps) == 1 and any(word in steps[0].lower() for word in _AFTER_WORDS):
         match = _AFTER_LAST.match(steps[0])
         if match and _starts_imperative(match.group(2)):
             return [_independent(match.group(2)), _independent(match.group(1))]
@@ -78,7 +93,7 @@ def split_request(text: str) -> list[Subtask]:
         return listed
     subtasks: list[Subtask] = []
     previous: tuple[int, ...] = ()
-    for step in _ordered_steps(" ".join(line.strip() for line in lines)):
+    for step in _ordered_steps(" ".join(text.split())):
         indices = []
         for part in step:
             indices.append(len(subtasks))
