@@ -38,6 +38,27 @@ FILL = {
     "names": ["Ana, Ben and Cy", "Dee, Eli and Flo"],
 }
 SKILLS = {"weak": 0.0, "strong": 1.2}
+# A user's config for these two models: only models and providers replaced, everything else built in.
+TWO_MODELS = """
+replace = ["models", "providers"]
+[providers.lab]
+kind = "openai-compatible"
+api_base = "http://127.0.0.1:9/v1"
+[models.weak]
+litellm_model = "openai/weak"
+provider = "lab"
+tier = "cheap"
+input_price = 0.2
+output_price = 0.2
+context_window = 32000
+[models.strong]
+litellm_model = "openai/strong"
+provider = "lab"
+tier = "premium"
+input_price = 10.0
+output_price = 30.0
+context_window = 128000
+"""
 
 
 def generate(n: int, seed: int) -> list[dict]:

@@ -12,28 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.route.general_workload import apgr, generate
-
-TWO_MODELS = """
-replace = ["models", "providers"]
-[providers.lab]
-kind = "openai-compatible"
-api_base = "http://127.0.0.1:9/v1"
-[models.weak]
-litellm_model = "openai/weak"
-provider = "lab"
-tier = "cheap"
-input_price = 0.2
-output_price = 0.2
-context_window = 32000
-[models.strong]
-litellm_model = "openai/strong"
-provider = "lab"
-tier = "premium"
-input_price = 10.0
-output_price = 30.0
-context_window = 128000
-"""
+from tests.route.general_workload import TWO_MODELS, apgr, generate
 
 
 def write_jsonl(path: Path, tasks: list[dict]) -> Path:

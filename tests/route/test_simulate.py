@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from forge.route.simulate import Totals, random_mix, upper_hull
+from tests.route.general_workload import TWO_MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "routing"
@@ -17,29 +18,12 @@ WORKLOAD = EXAMPLE / "workload.jsonl"
 
 # weak: cheap, on a provider with a free-tier quota of 2 requests a day; strong: premium. No quality tables, so
 # each model's prior is its tier's; tradeoff 0 takes weak whenever it may be used.
-QUOTA_LAB = """
-replace = ["models", "providers"]
+# The weak model on a free provider with a daily quota of two requests.
+QUOTA_LAB = TWO_MODELS.replace('provider = "lab"\ntier = "cheap"', 'provider = "freebie"\ntier = "cheap"') + """
 [providers.freebie]
 kind = "openai-compatible"
 api_base = "http://127.0.0.1:9/v1"
 requests_per_day = 2
-[providers.lab]
-kind = "openai-compatible"
-api_base = "http://127.0.0.1:9/v1"
-[models.weak]
-litellm_model = "openai/weak"
-provider = "freebie"
-tier = "cheap"
-input_price = 0.2
-output_price = 0.2
-context_window = 32000
-[models.strong]
-litellm_model = "openai/strong"
-provider = "lab"
-tier = "premium"
-input_price = 10.0
-output_price = 30.0
-context_window = 128000
 [routing]
 cost_quality_tradeoff = 0.0
 """
