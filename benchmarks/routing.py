@@ -1,4 +1,5 @@
-"""Routing speed: one decision in-process, and `forge route simulate` on 100,000 tasks x 5 models."""
+"""Routing speed: request analysis and one decision in-process, and `forge route simulate` on 100,000 tasks x 5
+models."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from forge.route.policy import route
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "routing"
 DECISION_P50_US, DECISION_P99_US = 100.0, 1000.0
+ANALYSE_2KB_US, ANALYSE_100KB_US = 1000.0, 5000.0
+# One-line prompts that made the old rules backtrack (fix ... build, fix ... failing ... tests), and others that
+# stress the file, symbol and separator patterns.
+ADVERSARIAL_UNITS = ("fix ", "fix the failing ", "write add create ", "a_b ", "a/", "x.", "AbAb", "`a", "after then ",
+                     "修复？", "access token production ")
 SIMULATE_S_PER_100K = 20.0
 
 
@@ -90,3 +96,34 @@ def simulate_wall(tasks: int, tmp: Path, env: dict) -> list[dict]:
                      "ratio": round(wall / parse, 1), "baseline": "json.loads of the file", "target": target,
                      "ok": wall <= target})
     return rows
+
+
+def _median_us(fn, text: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter_ns()
+        fn(text)
+        times.append((time.perf_counter_ns() - t0) / 1000)
+    return statistics.median(times)
+
+
+def _prompt_length_routing(text: str) -> str:
+    return "strong" if len(text.split()) > 12 else "weak"
+
+
+def analysis_latency(requests: list[str]) -> list[dict]:
+    """Median analyse_task() on a 2 KB request made of workload requests, and the slowest of one-line 100 KB
+    prompts of several adversarial shapes, against prompt-length routing of the same text."""
+    realistic = ". ".join(requests)[:2000]
+    adversarial = [(unit * (100_000 // len(unit) + 1))[:100_000] for unit in ADVERSARIAL_UNITS]
+    value = _median_us(analyse_task, realistic, 500)
+    base = _median_us(_prompt_length_routing, realistic, 500)
+    worst, worst_base = max((_median_us(analyse_task, text, 30), _median_us(_prompt_length_routing, text, 30))
+                            for text in adversarial)
+    return [
+        {"name": "analyse_task(), 2 KB request (us)", "value": round(value, 1), "ratio": round(value / base, 1),
+         "baseline": "prompt-length routing", "target": ANALYSE_2KB_US, "ok": value <= ANALYSE_2KB_US},
+        {"name": f"analyse_task(), 100 KB line, worst of {len(adversarial)} (us)", "value": round(worst, 1),
+         "ratio": round(worst / worst_base, 1), "baseline": "prompt-length routing", "target": ANALYSE_100KB_US,
+         "ok": worst <= ANALYSE_100KB_US},
+    ]

@@ -160,10 +160,12 @@ def main() -> int:
         if not args.json:  # printed before the routing benchmarks run, so a failure there does not hide them
             print_startup(results, imports, runs, load)
         print("routing benchmarks ...", file=sys.stderr)
-        from routing import decision_latency, simulate_wall
+        from routing import analysis_latency, decision_latency, simulate_wall
         from workload import generate
 
-        routing = decision_latency([t["request"] for t in generate(2_000 if args.quick else 20_000, seed=5)])
+        requests = [t["request"] for t in generate(2_000 if args.quick else 20_000, seed=5)]
+        routing = analysis_latency(requests)
+        routing.extend(decision_latency(requests))
         routing.extend(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)

@@ -88,6 +88,7 @@ def classify_complexity(text: str, intent: str, files: int, symbols: int) -> tup
 
 
 def _may_name_symbol(word: str) -> bool:
+    # The shapes SYMBOL_PATTERN knows: `quoted`, call(), snake_case, CamelCase (upper case somewhere).
     return "`" in word or "(" in word or "_" in word or not word.islower()
 
 
