@@ -76,6 +76,10 @@ def _text(response) -> str:
 async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]], *,
                    directory: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> CallResult:
     """Call the model once (no retries: those are the caller's decision) and say what came back."""
+    if provider.kind == "embedded":  # in-process llama.cpp: no HTTP, no litellm
+        from forge.call import embedded
+
+        return await embedded.complete(model, provider, messages, timeout_s=timeout_s)
     litellm = _import_litellm()
     key = api_key(provider, directory)
     kwargs = {name: value for name, value in (("api_base", api_base(provider)), ("api_key", key)) if value}
