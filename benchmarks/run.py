@@ -167,6 +167,11 @@ def main() -> int:
         routing = analysis_latency(requests)
         routing.extend(decision_latency(requests))
         routing.extend(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
+        print("call benchmarks ...", file=sys.stderr)
+        from calls import call_overhead
+
+        os.environ["FORGE_HOME"] = str(root / "call-bench-home")  # the calls' ledger, inside the temp dir
+        routing.extend(call_overhead(calls=50 if args.quick else 200))
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
