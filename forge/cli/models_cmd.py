@@ -19,6 +19,14 @@ def models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     models_view.list_models(state(ctx), as_json)
 
 
+@models_app.command("ps")
+def ps(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """What Ollama has loaded now: size, VRAM, context and when it unloads."""
+    from forge.cli import models_view
+
+    models_view.list_loaded(state(ctx), as_json)
+
+
 @models_app.command("pull")
 def pull(ctx: typer.Context, name: str = typer.Argument(..., help="A model name from routing.toml or an "
                                                                    "Ollama tag such as qwen2.5-coder:7b.")) -> None:

@@ -1,8 +1,9 @@
-"""Bodies of `forge models` and `forge models pull`."""
+"""Bodies of `forge models`, `forge models ps` and `forge models pull`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 from forge.cli import output
 from forge.cli.state import CliState
@@ -45,6 +46,52 @@ def list_models(st: CliState, as_json: bool) -> None:
     output.print_table(table)
 
 
+def _ollama_url(st: CliState) -> str:
+    """The first ollama provider's server, else $OLLAMA_HOST or localhost."""
+    provider = next((p for p in st.config.providers.values() if p.kind == "ollama"), None)
+    return (provider.api_base if provider else None) or ollama_server.default_url()
+
+
+def _bytes(n: int) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
+def _until(expires: datetime | None, now: datetime) -> str:
+    if expires is None:
+        return "-"
+    left = (expires - now).total_seconds()
+    if left > 365 * 86400:  # keep_alive -1: Ollama reports a date centuries away
+        return "forever"
+    when = expires.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    if left <= 0:
+        return f"{when} (unloading)"
+    minutes, seconds = divmod(int(left), 60)
+    return f"{when} (in {minutes}m {seconds:02d}s)" if minutes < 60 else f"{when} (in {minutes // 60}h {minutes % 60}m)"
+
+
+def list_loaded(st: CliState, as_json: bool) -> None:
+    url = _ollama_url(st)
+    loaded = ollama_server.loaded_models(url)
+    if as_json:
+        output.print_json([{
+            "name": m.name, "size": m.size, "size_vram": m.size_vram, "context_length": m.context_length,
+            "expires_at": m.expires_at.isoformat() if m.expires_at else None, "url": url,
+        } for m in loaded])
+        return
+    now = datetime.now(UTC)
+    table = output.Table(f"models loaded in Ollama at {url}", ["model", "size", "VRAM", "context", "until"])
+    for m in loaded:
+        vram = f"{_bytes(m.size_vram)} ({100 * m.size_vram // m.size}% GPU)" if m.size else _bytes(m.size_vram)
+        table.add(m.name, _bytes(m.size), vram, f"{m.context_length:,}" if m.context_length else "-",
+                  _until(m.expires_at, now))
+    output.print_table(table)
+    if not loaded:
+        print(f"no model is loaded in Ollama at {url}", file=sys.stderr)
+
+
 def _ollama_target(st: CliState, name: str) -> tuple[str, str]:
     """The Ollama server URL and tag for a routing.toml model name or a raw tag."""
     if not name.strip():
@@ -60,8 +107,7 @@ def _ollama_target(st: CliState, name: str) -> tuple[str, str]:
         return provider.api_base or ollama_server.default_url(), ollama_server.ollama_tag(model.litellm_model)
     if not ollama_providers:
         raise UsageError("no provider of kind ollama in routing.toml", "add [providers.ollama] kind = \"ollama\"")
-    provider = next(iter(ollama_providers.values()))
-    return provider.api_base or ollama_server.default_url(), name
+    return _ollama_url(st), name
 
 
 def pull_model(st: CliState, name: str) -> None:

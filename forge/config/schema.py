@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,6 +43,12 @@ def http_url(v):
     return None if v.startswith(("http://", "https://")) and len(v) > 8 else "must be an http:// or https:// URL"
 
 
+def ollama_duration(v):
+    # Ollama parses Go durations ("1h30m", "90s") and plain numbers of seconds; negative means forever.
+    return None if re.fullmatch(r"-?\d+(\.\d+)?|(\d+(\.\d+)?(ns|us|ms|s|m|h))+", v) else \
+        'must be a duration such as "30m", "1h", "-1" or "0"'
+
+
 def env_var_name(v):
     # A pasted key here would end up in error messages and config dumps; refuse it without echoing it.
     if v and v.replace("_", "").isalnum() and v.upper() == v and not v[0].isdigit():
@@ -77,6 +84,9 @@ class ProviderConfig:
     rpm: int | None = spec("requests per minute, a whole number", at_least(1), default=None)
     tpm: int | None = spec("tokens per minute, a whole number", at_least(1), default=None)
     requests_per_day: int | None = spec("requests per day, a whole number", at_least(1), default=None)
+    # Ollama only: how long the server keeps a model loaded after a call ("30m", "1h", "-1" forever, "0" unload).
+    keep_alive: str | None = spec('a duration such as "30m", "1h", "-1" (forever) or "0" (unload at once)',
+                                  ollama_duration, default=None)
 
     @property
     def is_local(self) -> bool:

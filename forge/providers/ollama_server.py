@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from forge.errors import ProviderError
 
@@ -83,6 +84,34 @@ def _reason(exc: Exception) -> str:
         return "connection failed"
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:160]
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model Ollama holds in memory now (`ollama ps`)."""
+
+    name: str
+    size: int  # bytes in memory, RAM and VRAM together
+    size_vram: int  # of which on the GPU
+    context_length: int | None
+    expires_at: datetime | None  # when Ollama unloads it unless it is used again
+
+
+def loaded_models(url: str, timeout: float = 5.0) -> list[LoadedModel]:
+    """What the server has loaded; an unreachable server is a ProviderError naming the URL."""
+    import httpx
+
+    ollama = _ollama()
+    try:
+        models = _client(url, timeout).ps().models
+    except ollama.ResponseError as exc:
+        raise ProviderError(f"Ollama at {url} refused to list loaded models: {exc.error}",
+                            "check that api_base points at an Ollama server") from None
+    except (ConnectionError, OSError, httpx.HTTPError, ValueError) as exc:  # ValueError: a malformed URL
+        raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
+                            "start it with `ollama serve`, or set providers.ollama.api_base") from None
+    return [LoadedModel(m.model or m.name or "", int(m.size or 0), int(m.size_vram or 0), m.context_length,
+                        m.expires_at) for m in models]
 
 
 @dataclass(frozen=True)
