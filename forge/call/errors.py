@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from email.utils import parsedate_to_datetime
 
 # By class name along the exception and its causes, so that this module needs neither litellm nor httpx
 # imported, and a cause buried under litellm's wrapping still counts (litellm reports a refused connection,
@@ -30,7 +32,8 @@ def _names_along(exc: BaseException) -> list[set[str]]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         out.append({cls.__name__ for cls in type(current).__mro__})
-        current = current.__cause__ or current.__context__
+        # litellm keeps the exception under a mid-stream failure in original_exception, not as a cause
+        current = current.__cause__ or current.__context__ or getattr(current, "original_exception", None)
     return out
 
 
@@ -61,3 +64,24 @@ def masked(text: str, secrets: list[str]) -> str:
             text = text.replace(secret, "***")
     text = " ".join(text.split())
     return text if len(text) <= DETAIL_CHARS else text[:DETAIL_CHARS - 3] + "..."
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """Seconds the provider asked to wait (Retry-After or retry-after-ms on the response), or None."""
+    headers = getattr(exc, "litellm_response_headers", None)
+    if headers is None:
+        headers = getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
+    try:
+        if headers.get("retry-after-ms") is not None:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:  # an HTTP date
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forge.call.errors import error_detail, error_kind
+from forge.call.errors import error_detail, error_kind, retry_after_s
 from forge.call.pricing import price_call
 from forge.call.result import CallResult
 from forge.config.schema import ModelConfig, ProviderConfig
@@ -73,31 +74,83 @@ def _text(response) -> str:
     return getattr(message, "content", None) or ""
 
 
+OnText = Callable[[str], None]
+
+
 async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]], *,
-                   directory: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> CallResult:
-    """Call the model once (no retries: those are the caller's decision) and say what came back."""
+                   directory: Path, timeout_s: float = DEFAULT_TIMEOUT_S, on_text: OnText | None = None
+                   ) -> CallResult:
+    """Call the model once (no retries: those are the caller's decision) and say what came back.
+
+    With on_text, the answer is streamed and each piece of text handed to it as it arrives; a stream that
+    stops before its end is the error "truncated", whatever text came before it.
+    """
     if provider.kind == "embedded":  # in-process llama.cpp: no HTTP, no litellm
         from forge.call import embedded
 
         return await embedded.complete(model, provider, messages, timeout_s=timeout_s)
     litellm = _import_litellm()
     key = api_key(provider, directory)
-    kwargs = {name: value for name, value in (("api_base", api_base(provider)), ("api_key", key)) if value}
+    kwargs: dict[str, Any] = {name: value for name, value in (("api_base", api_base(provider)), ("api_key", key))
+                              if value}
+    route = litellm_route(model, provider)
+    if on_text is not None:
+        kwargs["stream"] = True
+        kwargs["stream_options"] = {"include_usage": True}  # else a streamed answer carries no token counts
     start = time.perf_counter()
+    streaming = False
     try:
-        response = await litellm.acompletion(model=litellm_route(model, provider), messages=messages,
-                                             timeout=timeout_s, max_tokens=model.max_output_tokens,
+        response = await litellm.acompletion(model=route, messages=messages, timeout=timeout_s,
+                                             max_tokens=model.max_output_tokens,
                                              # the openai client would otherwise retry 429s and 5xx twice
                                              num_retries=0, max_retries=0, **kwargs)
+        if on_text is not None:
+            streaming = True
+            return await _streamed(response, model, on_text, start, timeout_s)
     except Exception as exc:  # every provider failure becomes a result; only cancellation passes through
         latency = (time.perf_counter() - start) * 1000
-        return CallResult("", 0, 0, 0, latency, price_call(model, 0, 0), error_kind(exc),
-                          error_detail(exc, [key or ""]))
+        kind = error_kind(exc)
+        if streaming and kind in ("connection", "server_error"):
+            kind = "truncated"  # the stream had begun: the connection dropped mid-answer
+        return CallResult("", 0, 0, 0, latency, price_call(model, 0, 0), kind, error_detail(exc, [key or ""]),
+                          retry_after_s(exc))
     latency = (time.perf_counter() - start) * 1000
     tokens_in, tokens_out, cached = _usage(response)
     # Without a usage report the tokens are unknown, and so is the price.
     cost = price_call(model, tokens_in, tokens_out, cached) if getattr(response, "usage", None) else None
     text = _text(response)
+    if not text.strip():
+        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text")
+    return CallResult(text, tokens_in, tokens_out, cached, latency, cost)
+
+
+async def _streamed(stream, model: ModelConfig, on_text: OnText, start: float, timeout_s: float) -> CallResult:
+    """Read a stream to its end, handing text on as it comes; its end must be marked by a finish reason."""
+    import asyncio
+
+    pieces: list[str] = []
+    usage = None
+    finished = False
+    async with asyncio.timeout(timeout_s):  # the whole answer, not just the first byte, within the limit
+        async for chunk in stream:
+            if getattr(chunk, "usage", None):
+                usage = chunk.usage
+            for choice in getattr(chunk, "choices", None) or ():
+                text = getattr(getattr(choice, "delta", None), "content", None)
+                if text:
+                    pieces.append(text)
+                    on_text(text)
+                if getattr(choice, "finish_reason", None):
+                    finished = True
+    latency = (time.perf_counter() - start) * 1000
+    holder = type("Usage", (), {"usage": usage})()
+    tokens_in, tokens_out, cached = _usage(holder)
+    free = model.input_price == 0 and model.output_price == 0
+    cost = price_call(model, tokens_in, tokens_out, cached) if usage is not None or free else None
+    text = "".join(pieces)
+    if not finished:
+        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "truncated",
+                          "the stream ended before the answer did")
     if not text.strip():
         return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text")
     return CallResult(text, tokens_in, tokens_out, cached, latency, cost)

@@ -16,6 +16,8 @@ ERROR_KINDS = (
     "bad_request",  # any other 4xx: unknown model, bad parameters
     "malformed",  # an answer that is not valid JSON or lacks its parts
     "empty",  # a well-formed answer with no text
+    "quota",  # not sent: the provider's requests_per_day is used up today (counted from the ledger)
+    "truncated",  # a streamed answer that stopped before its end: never taken as a (partial) answer
 )
 
 
@@ -30,6 +32,7 @@ class CallResult(NamedTuple):
     cost_usd: float | None
     error_kind: str | None = None  # one of ERROR_KINDS, None when the call answered
     error_detail: str = ""  # the provider's words, shortened, with the key masked
+    retry_after_s: float | None = None  # how long the provider asked us to wait (Retry-After on a 429)
 
     @property
     def ok(self) -> bool:
