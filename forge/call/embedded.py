@@ -68,22 +68,23 @@ def _run(model: ModelConfig, messages: list[dict[str, Any]], deadline: float) ->
     path = gguf_path(model.litellm_model)
     with _lock:
         llama = _llama(path, model.context_window)
-        timed_out = False
+        from llama_cpp import LogitsProcessorList
 
-        def past_deadline(_tokens, _logits) -> bool:
+        eos, timed_out = llama.token_eos(), False
+
+        # Called before each token is sampled, from inside llama.cpp, where an exception cannot pass: past the
+        # deadline it leaves only end-of-text to sample, so generation ends and the usage still comes back.
+        def watch_deadline(_input_ids, scores):
             nonlocal timed_out
-            timed_out = time.monotonic() > deadline
-            return timed_out
+            if timed_out or time.monotonic() > deadline:
+                timed_out = True
+                scores.fill(float("-inf"))
+                scores[eos] = 0.0
+            return scores
 
         completion = llama.create_chat_completion(messages=messages, max_tokens=model.max_output_tokens,
-                                                  stopping_criteria=_criteria(past_deadline))
+                                                  logits_processor=LogitsProcessorList([watch_deadline]))
     return {**completion, "timed_out": timed_out}
-
-
-def _criteria(check):
-    from llama_cpp import StoppingCriteriaList
-
-    return StoppingCriteriaList([check])
 
 
 def _error_kind(exc: Exception) -> str:
