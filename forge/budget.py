@@ -54,3 +54,52 @@ def budget_status(budgets: BudgetConfig, spent_by_model: dict[str, float], unkno
         stop_threshold_usd=budgets.stop_threshold_usd,
         model_caps=caps,
     )
+
+
+class Holdings(NamedTuple):
+    """What today already holds against a new reservation: spend recorded plus worst cases still held."""
+
+    spent_usd: float
+    spent_model_usd: float  # the same, for the model about to be called
+    requests_today: int  # to the model's provider: calls recorded, in flight, or sent and never recorded
+
+
+class Refusal(NamedTuple):
+    """Why a call may not be sent. kind: "stop" (threshold), "cap" (per-model cap), "quota" (requests_per_day)."""
+
+    kind: str
+    message: str
+
+
+def usd(value: float) -> str:
+    """Dollars with the digits a small amount needs."""
+    return f"${value:,.2f}" if value >= 1 else f"${value:.4f}"
+
+
+# Sums of float prices drift by ~1e-16; a reservation landing exactly on the threshold is allowed.
+_EPSILON = 1e-9
+
+
+def reservation_refusal(budgets: BudgetConfig, model: str, provider: str, amount: float, held: Holdings,
+                        requests_per_day: int | None) -> Refusal | None:
+    """Whether a call reserving `amount` USD (its worst case) may go, given what today holds. $0 calls are never
+    refused by the budget, only by the provider's daily quota."""
+    if requests_per_day is not None and held.requests_today >= requests_per_day:
+        return Refusal("quota", f"{provider}'s quota of {requests_per_day} requests today is used up")
+    if amount <= 0:
+        return None
+    stop = budgets.stop_threshold_usd if budgets.stop_threshold_usd is not None else budgets.daily_budget_usd
+    if held.spent_usd + amount > stop + _EPSILON:
+        return Refusal("stop", f"budget stop: spent {usd(held.spent_usd)} of the {usd(stop)} stop threshold today "
+                               f"(in flight included); {model} may cost up to {usd(amount)}")
+    cap = budgets.per_model_daily_usd.get(model)
+    if cap is not None and held.spent_model_usd + amount > cap + _EPSILON:
+        return Refusal("cap", f"budget stop: {model} has spent {usd(held.spent_model_usd)} of its "
+                              f"{usd(cap)} daily cap (in flight included); this call may cost up to {usd(amount)}")
+    return None
+
+
+def crosses_warning(budgets: BudgetConfig, held: Holdings, amount: float) -> bool:
+    """Whether today's spend, this call's worst case included, reaches the warn threshold."""
+    warn = budgets.warn_threshold_usd
+    return amount > 0 and warn is not None and held.spent_usd + amount >= warn

@@ -1,16 +1,21 @@
-"""Model calls for one run: the budget first, then the call, then exactly one ledger row for it."""
+"""Model calls for one run: the budget and the provider's limits first, then the call, then exactly one ledger
+row for it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from forge.call.guard import SpendGuard
+from forge.budget import crosses_warning, usd
+from forge.call.guard import SpendGuard, warn_once, worst_case_cost
+from forge.call.limits import estimate_input_tokens, limiter_for
 from forge.call.litellm_call import DEFAULT_TIMEOUT_S
 from forge.call.result import CallResult, Validation
-from forge.config.schema import Config
+from forge.config.schema import Config, ModelConfig, ProviderConfig
 from forge.errors import BudgetStop
+from forge.ledger import reservations
 from forge.ledger.store import CallRecord, Ledger
 
 Validate = Callable[[str], Awaitable[Validation]]
@@ -38,22 +43,47 @@ class Caller:
         return self.guard.refusal(self.config.models[model_name])
 
     async def call(self, model_name: str, messages: list[dict[str, Any]], *, task_id: str | None = None,
-                   task_type: str | None = None, validate: Validate | None = None
+                   task_type: str | None = None, validate: Validate | None = None, escalation_step: int = 0,
+                   on_text: Callable[[str], None] | None = None
                    ) -> tuple[CallResult, Validation | None]:
         """One call, its answer validated when validate is given and the call answered.
 
-        Raises BudgetStop, before calling, once today's spend has reached the stop threshold. A call cancelled
-        while in flight is not recorded (its tokens are unknown); one cancelled during validation is, as
-        validation "interrupted".
+        Before sending: its worst-case cost is reserved in the ledger against today's stop threshold and the
+        model's cap (BudgetStop if it would cross one), the provider's requests_per_day is checked (a "quota"
+        failure, nothing sent, no ledger row), and the provider's rpm and tpm are waited for. A call cancelled
+        while in flight is not recorded (its tokens are unknown; its worst case stays held for the day); one
+        cancelled during validation is, as validation "interrupted".
         """
         from forge.call.litellm_call import complete
 
         model = self.config.models[model_name]
+        provider = self.config.providers[model.provider]
         refusal = self.guard.refusal(model)
         if refusal:
             raise BudgetStop(refusal, BUDGET_HINT)
-        result = await complete(model, self.config.providers[model.provider], messages, directory=self.directory,
-                                timeout_s=self.timeout_s)
+        limiter = limiter_for(provider)
+        tokens = estimate_input_tokens(messages) + model.max_output_tokens
+        too_large = limiter.too_large(tokens) if limiter else None
+        if too_large:
+            return CallResult("", 0, 0, 0, 0.0, 0.0, "rate_limit", too_large), None
+        reservation, quota = self._reserve(model, provider, messages)
+        if quota:
+            return CallResult("", 0, 0, 0, 0.0, 0.0, "quota", quota), None
+        handles = None
+        try:
+            handles = await limiter.acquire(tokens) if limiter else None
+            result = await complete(model, provider, messages, directory=self.directory, timeout_s=self.timeout_s,
+                                    on_text=on_text)  # on_text: stream the answer, each piece handed to it
+        except BaseException:
+            if handles is not None:
+                limiter.finish(handles)
+            if reservation is not None:  # sent (or as good as): its worst case stays held; else given back
+                sent = handles is not None or limiter is None
+                (reservations.abandon if sent else reservations.release)(self.ledger.db, reservation.id)
+            raise
+        if limiter:
+            used = result.input_tokens + result.output_tokens
+            limiter.finish(handles, used or None)  # no usage reported: the estimate stands
         self.guard.add(model, result.cost_usd)
         validation = None
         checking = validate is not None and result.ok
@@ -65,8 +95,32 @@ class Caller:
                 verdict = "passed" if validation.passed else "failed"
             else:  # a check cut short is neither a success nor a failure to learn from
                 verdict = "interrupted" if checking else None
-            self.ledger.record_call(self._record(model_name, result, verdict, task_id, task_type))
+            self.ledger.record_call(replace(self._record(model_name, result, verdict, task_id, task_type),
+                                            escalation_step=escalation_step),
+                                    reservation.id if reservation else None)
         return result, validation
+
+    def _reserve(self, model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]]
+                 ) -> tuple[reservations.Reservation | None, str | None]:
+        """The call's worst case held in the ledger (None for a $0 call with no daily quota to count), or why
+        the provider's daily quota refuses it. Raises BudgetStop when the budget refuses it."""
+        amount = worst_case_cost(model, messages)
+        if amount is None:
+            raise BudgetStop(f"{model.name} has no known price, so its cost cannot be kept within the daily budget",
+                             f"set models.{model.name}.input_price and output_price in routing.toml (USD per "
+                             "million tokens)")
+        if amount == 0 and not provider.requests_per_day:
+            return None, None
+        reservation, refusal, held = reservations.reserve(self.ledger.db, self.config.budgets, model.name,
+                                                          provider.name, amount, provider.requests_per_day)
+        if refusal is not None:
+            if refusal.kind == "quota":
+                return None, refusal.message
+            raise BudgetStop(refusal.message, BUDGET_HINT)
+        if crosses_warning(self.config.budgets, held, amount):
+            warn_once(f"today's spend is nearing the budget: {usd(held.spent_usd + amount)} with this call's "
+                      f"worst case, warn threshold {usd(self.config.budgets.warn_threshold_usd)}")
+        return reservation, None
 
     def _record(self, model_name: str, result: CallResult, validation: str | None, task_id: str | None,
                 task_type: str | None) -> CallRecord:

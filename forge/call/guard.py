@@ -1,10 +1,15 @@
-"""Whether a call may be made under today's budget, kept current as this process makes calls."""
+"""Whether a call may be made under today's budget: a quick check kept current in this process, and a call's
+worst case, which the caller reserves in the ledger (forge.ledger.reservations) before sending it."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from typing import Any
 
 from forge.budget import budget_status
+from forge.call.limits import bound_input_tokens
+from forge.call.pricing import price_call
 from forge.config.schema import BudgetConfig, ModelConfig
 
 
@@ -35,3 +40,20 @@ class SpendGuard:
     def add(self, model: ModelConfig, cost_usd: float | None) -> None:
         if cost_usd:
             self.spent_by_model[model.name] = self.spent_by_model.get(model.name, 0.0) + cost_usd
+
+
+def worst_case_cost(model: ModelConfig, messages: list[dict[str, Any]]) -> float | None:
+    """The most this call can cost: every input byte a token, max_tokens of output, no cache discount. None when
+    the model's price is unknown: then nothing bounds it."""
+    return price_call(model, bound_input_tokens(messages), model.max_output_tokens)
+
+
+_warned = False
+
+
+def warn_once(message: str) -> None:
+    """One line on stderr, the first time in this process only."""
+    global _warned
+    if not _warned:
+        _warned = True
+        print(f"forge: warning: {message}", file=sys.stderr)

@@ -90,3 +90,23 @@ def m002_daily_usage_rollup(db: sqlite3.Connection) -> None:
     named = ", ".join(f"{e} AS {c}" for e, c in zip(_rollup_exprs("calls"), (*_ROLLUP_KEY, *_ROLLUP_SUMS), strict=True))
     sums = ", ".join(f"sum({c})" for c in _ROLLUP_SUMS)
     db.execute(f"INSERT INTO daily_usage SELECT {key}, {sums} FROM (SELECT {named} FROM calls) GROUP BY {key}")
+
+
+@migration
+def m003_reservations(db: sqlite3.Connection) -> None:
+    # A call's worst-case cost (and its place in the provider's daily quota), held from before the request is
+    # sent until its calls row is written, so that concurrent tasks and processes never cross the stop threshold.
+    # state: "open" (in flight; expires when its process has evidently died), "unpriced" (recorded without a
+    # price: the worst case stays counted for its day), "cancelled" (sent, never recorded: likewise, and it
+    # counts as a request).
+    db.execute("""
+        CREATE TABLE reservations (
+            id TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            day TEXT NOT NULL,
+            model TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            amount REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'open'
+        )""")
+    db.execute("CREATE INDEX reservations_by_state ON reservations(state, day)")

@@ -139,11 +139,12 @@ class Ledger:
     def finish_task(self, task_id: str, status: str) -> None:
         self.db.execute("UPDATE tasks SET finished_at = ?, status = ? WHERE id = ?", (time.time(), status, task_id))
 
-    def record_call(self, call: CallRecord) -> None:
-        """Append one call; recording the same record twice (a retried write) keeps one row."""
-        self.record_calls([call])
+    def record_call(self, call: CallRecord, reservation: str | None = None) -> None:
+        """Append one call; recording the same record twice (a retried write) keeps one row. The reservation
+        held for it, if any, is settled in the same transaction."""
+        self.record_calls([call], reservation)
 
-    def record_calls(self, calls: list[CallRecord]) -> None:
+    def record_calls(self, calls: list[CallRecord], reservation: str | None = None) -> None:
         """Append calls in one transaction; all or none are written."""
         for call in calls:
             if call.outcome not in OUTCOMES:
@@ -153,6 +154,10 @@ class Ledger:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany(_INSERT_CALL, rows)
+            if reservation is not None:
+                from forge.ledger.reservations import settle
+
+                settle(self.db, reservation, all(c.price_known for c in calls))
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:

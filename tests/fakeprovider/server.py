@@ -107,6 +107,7 @@ class Request(NamedTuple):
     path: str
     headers: dict[str, str]
     body: Any
+    at: float = 0.0  # time.monotonic() when it arrived: tests of pacing compare these
 
 
 def _now() -> str:
@@ -300,7 +301,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        fp._record(Request(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body))
+        fp._record(Request(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body,
+                            time.monotonic()))
         route = ROUTES.get((self.command, path.removeprefix("/v1") if path.startswith("/v1/") else path))
         try:
             if route is None:
