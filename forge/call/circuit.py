@@ -76,3 +76,14 @@ class CircuitBreaker:
     def open_circuits(self) -> frozenset[str]:
         """Models not to route to now: open, or half-open with a probe already out."""
         return frozenset(m for m in self._opened_at if self.state(m) == "open")
+
+
+_shared: CircuitBreaker | None = None
+
+
+def process_breaker() -> CircuitBreaker:
+    """The breaker every task in this process shares, made on first use."""
+    global _shared
+    if _shared is None:
+        _shared = CircuitBreaker()
+    return _shared

@@ -34,6 +34,11 @@ def _import_litellm():
     return _litellm
 
 
+def warm_up() -> None:
+    """Import litellm now (seconds), so that the first call's latency is the call's own."""
+    _import_litellm()
+
+
 def litellm_route(model: ModelConfig, provider: ProviderConfig) -> str:
     """The litellm model id to call: openai/ for OpenAI-compatible servers, ollama_chat/ for Ollama."""
     name = model.litellm_model

@@ -301,8 +301,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        fp._record(Request(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body,
-                            time.monotonic()))
+        index = fp._record(Request(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body,
+                                   time.monotonic()))
         route = ROUTES.get((self.command, path.removeprefix("/v1") if path.startswith("/v1/") else path))
         try:
             if route is None:
@@ -311,6 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
                 route(self, fp, body if isinstance(body, dict) else {})
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (its timeout fired); nobody is listening
+        fp._answered(index)
         if fp._stopping.is_set():
             self.close_connection = True
 
@@ -528,6 +529,7 @@ class FakeProvider:
         self._lock = threading.Lock()
         self._scripts: dict[str | None, deque[Reply | Fault]] = {}
         self._requests: list[Request] = []
+        self._answered_times: dict[int, float] = {}  # request index -> when its answer had been sent
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._server: _Server | None = None
@@ -590,16 +592,28 @@ class FakeProvider:
         with self._lock:
             return list(self._requests)
 
+    @property
+    def answered_at(self) -> list[float | None]:
+        """time.monotonic() when the answer to each request in `requests` had been sent (None: not yet)."""
+        with self._lock:
+            return [self._answered_times.get(i) for i in range(len(self._requests))]
+
     def reset(self) -> None:
         with self._lock:
             self._scripts.clear()
             self._requests.clear()
+            self._answered_times.clear()
 
     # ---- used by the handler ---------------------------------------------------------------------------
 
-    def _record(self, request: Request) -> None:
+    def _record(self, request: Request) -> int:
         with self._lock:
             self._requests.append(request)
+            return len(self._requests) - 1
+
+    def _answered(self, index: int) -> None:
+        with self._lock:
+            self._answered_times[index] = time.monotonic()
 
     def _next(self, model: str) -> Reply | Fault:
         with self._lock:

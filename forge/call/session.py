@@ -1,0 +1,102 @@
+"""One task's answer: the routed model, then each escalation model in turn, retrying per the policy.
+
+Every attempt goes through Caller.call, so each one sent is exactly one ledger row, its escalation_step the
+model's place in the decision's order (0: the routed model; retries of a model share its step).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple
+
+from forge.call.circuit import CircuitBreaker
+from forge.call.result import CallResult
+from forge.call.retry import RetryPolicy, after_failure
+from forge.route.decision import RoutingDecision
+
+
+class Attempt(NamedTuple):
+    """One call made for the task, and how it went."""
+
+    model: str
+    step: int  # the model's place in decision order: 0 the routed model, 1 the first escalation, ...
+    error_kind: str | None
+    error_detail: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    latency_ms: float
+
+
+class TaskOutcome(NamedTuple):
+    """The answer (result is None when every model failed), who gave it, and every attempt on the way."""
+
+    result: CallResult | None
+    model: str | None
+    attempts: tuple[Attempt, ...]
+    skipped: tuple[str, ...]  # models passed over because their circuit was open
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+    @property
+    def last_error(self) -> Attempt | None:
+        failed = [a for a in self.attempts if a.error_kind is not None]
+        return failed[-1] if failed else None
+
+
+# Told of each failed attempt and what comes next: (attempt, "retry" | "next" | "give up", delay_s).
+OnFailure = Callable[[Attempt, str, float], None]
+
+
+def models_in_order(decision: RoutingDecision) -> list[str]:
+    """decision.model then its escalation models, each once."""
+    out: list[str] = []
+    for name in (decision.model, *decision.escalation):
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]], caller, breaker: CircuitBreaker,
+                        *, policy: RetryPolicy | None = None, max_retries: int | None = None,
+                        task_id: str | None = None, task_type: str | None = None,
+                        on_text: Callable[[str], None] | None = None, on_failure: OnFailure | None = None,
+                        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> TaskOutcome:
+    """The first answer from decision's models in order. Raises BudgetStop as Caller.call does.
+
+    A model is tried at most 1 + max_retries times (routing.max_retries unless given), fewer when the policy
+    says so; a failure no retry can mend moves to the next model at once, without sleeping.
+    """
+    policy = policy or RetryPolicy()
+    retries = caller.config.routing.max_retries if max_retries is None else max_retries
+    per_model = max(1, min(policy.max_attempts_per_model, 1 + retries))
+    policy = policy._replace(max_attempts_per_model=per_model)
+    attempts: list[Attempt] = []
+    skipped: list[str] = []
+    order = models_in_order(decision)
+    for step, name in enumerate(order):
+        tries = 0
+        while breaker.allow(name):
+            tries += 1
+            result, _ = await caller.call(name, messages, task_id=task_id, task_type=task_type,
+                                          escalation_step=step, on_text=on_text)
+            breaker.record(name, result.error_kind)
+            attempt = Attempt(name, step, result.error_kind, result.error_detail, result.input_tokens,
+                              result.output_tokens, result.cost_usd, result.latency_ms)
+            attempts.append(attempt)
+            if result.ok:
+                return TaskOutcome(result, name, tuple(attempts), tuple(skipped))
+            verdict = after_failure(result, tries, policy)
+            last = step == len(order) - 1
+            if on_failure is not None:
+                on_failure(attempt, "retry" if verdict.retry else "give up" if last else "next", verdict.delay_s)
+            if not verdict.retry:
+                break
+            await sleep(verdict.delay_s)
+        else:
+            if tries == 0:
+                skipped.append(name)
+    return TaskOutcome(None, None, tuple(attempts), tuple(skipped))

@@ -1,0 +1,109 @@
+"""complete_task with a stand-in Caller: order, retries, no sleep before a fallback, open circuits, bounds;
+and the breaker's open set steering route() away from a failing model."""
+
+from __future__ import annotations
+
+import asyncio
+
+from forge.analyse.request import analyse_task
+from forge.call.circuit import CircuitBreaker
+from forge.call.result import CallResult
+from forge.call.retry import RetryPolicy
+from forge.call.session import complete_task
+from forge.config import load_config
+from forge.route.decision import RouterState, RoutingDecision
+from forge.route.policy import route
+from tests.route.test_route_live import config_text
+
+
+class Routing:
+    max_retries = 3
+
+
+class Config:
+    routing = Routing()
+
+
+class ScriptedCaller:
+    """Caller.call's shape: answers from a script per model, each call noted with its escalation step."""
+
+    config = Config()
+
+    def __init__(self, script: dict[str, list[str | None]]) -> None:
+        self.script = {m: list(kinds) for m, kinds in script.items()}
+        self.calls: list[tuple[str, int]] = []
+
+    async def call(self, model, messages, *, task_id=None, task_type=None, escalation_step=0, on_text=None):
+        self.calls.append((model, escalation_step))
+        kind = self.script[model].pop(0) if self.script.get(model) else None
+        if kind is None:
+            if on_text:
+                on_text("answer")
+            return CallResult("answer", 1, 1, 0, 1.0, 0.0), None
+        return CallResult("", 0, 0, 0, 1.0, 0.0, kind, f"{kind} detail", 3.0 if kind == "rate_limit" else None), None
+
+
+def decision(*models: str) -> RoutingDecision:
+    return RoutingDecision("question", models[0], "cheap", tuple(models[1:]), 0.0, 0.5, ())
+
+
+def run(caller, d, breaker=None, **kw):
+    sleeps: list[float] = []
+
+    async def sleep(s: float) -> None:
+        sleeps.append(s)
+
+    outcome = asyncio.run(complete_task(d, [{"role": "user", "content": "q"}], caller, breaker or CircuitBreaker(),
+                                        sleep=sleep, **kw))
+    return outcome, sleeps
+
+
+def test_final_failures_fall_back_without_sleeping_and_each_attempt_carries_its_step():
+    caller = ScriptedCaller({"a": ["context_window"], "b": ["auth"], "c": [None]})
+    outcome, sleeps = run(caller, decision("a", "b", "c"))
+    assert outcome.ok and outcome.model == "c" and sleeps == []
+    assert caller.calls == [("a", 0), ("b", 1), ("c", 2)]
+    assert [a.error_kind for a in outcome.attempts] == ["context_window", "auth", None]
+
+
+def test_transient_failures_retry_with_backoff_and_retry_after_then_move_on():
+    caller = ScriptedCaller({"a": ["server_error", "rate_limit", "timeout"], "b": [None]})
+    outcome, sleeps = run(caller, decision("a", "b"), policy=RetryPolicy(max_attempts_per_model=3))
+    assert caller.calls == [("a", 0)] * 3 + [("b", 1)]
+    assert len(sleeps) == 2 and sleeps[1] >= 3.0  # the 429's Retry-After
+    assert outcome.model == "b"
+
+
+def test_attempts_are_bounded_and_every_model_failing_lists_them_all():
+    caller = ScriptedCaller({"a": ["server_error"] * 9, "b": ["malformed"] * 9})
+    outcome, _ = run(caller, decision("a", "b"), max_retries=1)
+    assert not outcome.ok and outcome.result is None
+    assert [(a.model, a.error_kind) for a in outcome.attempts] == \
+        [("a", "server_error"), ("a", "server_error"), ("b", "malformed"), ("b", "malformed")]
+    assert outcome.last_error.model == "b"
+    zero, _ = run(ScriptedCaller({"a": ["server_error"] * 9}), decision("a"), max_retries=0)
+    assert len(zero.attempts) == 1
+
+
+def test_open_circuits_are_skipped_and_failures_open_them():
+    breaker = CircuitBreaker(failures_to_open=2)
+    caller = ScriptedCaller({"a": ["connection", "connection", "connection"], "b": [None, None]})
+    outcome, _ = run(caller, decision("a", "b"), breaker)
+    assert [m for m, _ in caller.calls] == ["a", "a", "b"]  # the second failure opened a's circuit
+    assert breaker.open_circuits() == {"a"}
+    caller.calls.clear()
+    outcome, _ = run(caller, decision("a", "b"), breaker)
+    assert caller.calls == [("b", 1)] and outcome.skipped == ("a",)
+
+
+def test_the_router_routes_around_an_open_circuit(tmp_path):
+    (tmp_path / "routing.toml").write_text(config_text("http://127.0.0.1:9"))
+    config = load_config(tmp_path).config
+    profile = analyse_task("what does a circuit breaker do?", known_task_types=frozenset(config.ladders))
+    here = RouterState(unavailable=frozenset({"needs-key"}))  # as `forge ask` finds it: that key is missing
+    assert route(profile, config, here).model == "small"
+    breaker = CircuitBreaker(failures_to_open=3)
+    for _ in range(3):
+        breaker.record("small", "server_error")
+    d = route(profile, config, here._replace(open_circuits=breaker.open_circuits()))
+    assert d.model is not None and d.model != "small" and "small" not in d.escalation
