@@ -93,7 +93,10 @@ async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[
     if provider.kind == "embedded":  # in-process llama.cpp: no HTTP, no litellm
         from forge.call import embedded
 
-        return await embedded.complete(model, provider, messages, timeout_s=timeout_s)
+        result = await embedded.complete(model, provider, messages, timeout_s=timeout_s)
+        if on_text is not None and result.ok:  # not streamed: the whole answer as one piece
+            on_text(result.text)
+        return result
     litellm = _import_litellm()
     key = api_key(provider, directory)
     kwargs: dict[str, Any] = {name: value for name, value in (("api_base", api_base(provider)), ("api_key", key))
