@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forge.call.errors import error_detail, error_kind, retry_after_s
+from forge.call.ollama_options import ollama_params
 from forge.call.pricing import price_call
 from forge.call.result import CallResult
 from forge.config.schema import ModelConfig, ProviderConfig
@@ -111,7 +112,8 @@ async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[
         response = await litellm.acompletion(model=route, messages=messages, timeout=timeout_s,
                                              max_tokens=model.max_output_tokens,
                                              # the openai client would otherwise retry 429s and 5xx twice
-                                             num_retries=0, max_retries=0, **kwargs)
+                                             num_retries=0, max_retries=0, **kwargs,
+                                             **ollama_params(model, provider, messages))
         if on_text is not None:
             streaming = True
             return await _streamed(response, model, on_text, start, timeout_s)
