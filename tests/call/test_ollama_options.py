@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from forge.call import ollama_options
-from forge.call.litellm_call import _import_litellm, api_base, litellm_route
+from forge.call.litellm_call import complete
 from forge.call.ollama_options import MIN_NUM_CTX, num_ctx, ollama_params, prompt_tokens
 from forge.config import ModelConfig, ProviderConfig, load_config
 from forge.errors import ConfigError
@@ -89,17 +89,13 @@ def test_keep_alive_in_routing_toml_is_checked(tmp_path, monkeypatch):
         load_config(tmp_path, bad, environ={})
 
 
-def test_num_ctx_and_keep_alive_reach_the_ollama_server(fake_provider):
-    """As litellm_call.complete passes them: litellm puts num_ctx in options and keep_alive at the top."""
+def test_num_ctx_and_keep_alive_reach_the_ollama_server(fake_provider, tmp_path):
+    """Through forge's call path: litellm puts num_ctx in options and keep_alive at the top."""
     m, p = model(), ollama(api_base=fake_provider.url, keep_alive="45m")
     messages = user("explain this function " * 2_000)
-    params = ollama_params(m, p, messages)
-    assert params["num_ctx"] == 16384
-    litellm = _import_litellm()
-    response = asyncio.run(litellm.acompletion(model=litellm_route(m, p), messages=messages, api_base=api_base(p),
-                                               max_tokens=m.max_output_tokens, timeout=10, num_retries=0,
-                                               **params))
-    assert response.choices[0].message.content == "ok"
+    assert ollama_params(m, p, messages)["num_ctx"] == 16384
+    result = asyncio.run(complete(m, p, messages, directory=tmp_path, timeout_s=10))
+    assert result.ok and result.text == "ok"
     [chat] = [r for r in fake_provider.requests if r.path == "/api/chat"]
     assert chat.body["options"]["num_ctx"] == 16384
     assert chat.body["options"]["num_predict"] == 1024
