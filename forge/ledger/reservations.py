@@ -16,7 +16,8 @@ from forge.budget import Holdings, Refusal, reservation_refusal
 from forge.config.schema import BudgetConfig
 
 # An open reservation older than this belongs to a process that died mid-call: a call (120 s by default) and
-# its check (120 s by default) are long over by then.
+# its check (120 s by default) are long over by then. It is kept as cancelled: counted for its day, like a call
+# cancelled in flight.
 STALE_AFTER_S = 900.0
 
 
@@ -48,7 +49,9 @@ def reserve(db: sqlite3.Connection, budgets: BudgetConfig, model: str, provider:
     day = day or date.fromtimestamp(now).isoformat()
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("DELETE FROM reservations WHERE state = 'open' AND ts < ?", (now - STALE_AFTER_S,))
+        # A process that died mid-call may have sent it and been billed: keep its worst case for its day.
+        db.execute("UPDATE reservations SET state = 'cancelled' WHERE state = 'open' AND ts < ?",
+                   (now - STALE_AFTER_S,))
         held = holdings(db, model, provider, day)
         refusal = reservation_refusal(budgets, model, provider, amount, held, requests_per_day)
         reservation = None

@@ -236,3 +236,19 @@ context_window = 2000000
     assert explain_decision(forge_env, log, *only_weak)["model"] == "longcheap"
     capped = explain_decision(forge_env, log, *only_weak, "--set", "budgets.per_model_daily_usd={longcheap = 0.0}")
     assert capped["model"] == "longpremium"
+
+
+def test_answers_without_validation_count_as_successes(forge_env):
+    """A plain answer (forge ask) has no validation: routing and training must read it as a success."""
+    from forge.ledger import CallRecord, Ledger
+
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    with Ledger(forge_env.ledger_path) as ledger:
+        run = ledger.start_run("ask")
+        for i in range(3):
+            task = ledger.add_task(run, "question", f"what does git rebase {i} do?")
+            ledger.record_call(CallRecord(model="weak", outcome="ok", run_id=run, task_id=task,
+                                          task_type="question", cost_usd=0.0))
+    assert explain_decision(forge_env, "what does git rebase do?")["model"]
+    summary = run_json(forge_env, "route", "train", "--from-ledger")
+    assert summary["models"]["weak"]["success_rate"] == 1.0
