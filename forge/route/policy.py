@@ -204,8 +204,11 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
     else:
         chosen = _choose_by_threshold(candidates, required_success(tradeoff), tradeoff, reasons)
     after = candidates[candidates.index(chosen) + 1:]
-    escalation = [c for c in after if c.p_success > chosen.p_success or
-                  config.tier_rank(c.tier) > config.tier_rank(chosen.tier)][:config.routing.max_retries]
+    # Stronger models first (on a failed answer they are the point), then the rest of the ladder after the
+    # chosen one, so a failing provider still has somewhere to go.
+    stronger = [c for c in after if c.p_success > chosen.p_success or
+                config.tier_rank(c.tier) > config.tier_rank(chosen.tier)]
+    escalation = [*stronger, *(c for c in after if c not in stronger)][:config.routing.max_retries]
     return RoutingDecision(task_type, chosen.model, chosen.tier, tuple(c.model for c in escalation),
                            chosen.cost_usd, chosen.p_success, tuple(reasons),
                            escalation_p=tuple(c.p_success for c in escalation))

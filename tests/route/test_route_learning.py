@@ -252,3 +252,20 @@ def test_answers_without_validation_count_as_successes(forge_env):
     assert explain_decision(forge_env, "what does git rebase do?")["model"]
     summary = run_json(forge_env, "route", "train", "--from-ledger")
     assert summary["models"]["weak"]["success_rate"] == 1.0
+
+
+def test_a_failing_provider_can_fall_back_to_a_weaker_model_of_the_same_tier(forge_env):
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS + """
+[models.weak.quality]
+default = 0.9
+[models.spare]
+litellm_model = "openai/spare"
+provider = "lab"
+tier = "cheap"
+input_price = 0.2
+output_price = 0.2
+context_window = 32000
+quality = { default = 0.6 }
+""")
+    decision = explain_decision(forge_env, "what does git rebase do?", "--set", 'ladders.question=["weak", "spare"]')
+    assert decision["model"] == "weak" and decision["escalation"] == ["spare"]
