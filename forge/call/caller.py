@@ -51,8 +51,8 @@ class Caller:
         Before sending: its worst-case cost is reserved in the ledger against today's stop threshold and the
         model's cap (BudgetStop if it would cross one), the provider's requests_per_day is checked (a "quota"
         failure, nothing sent, no ledger row), and the provider's rpm and tpm are waited for. A call cancelled
-        while in flight is not recorded (its tokens are unknown; its worst case stays held for the day); one
-        cancelled during validation is, as validation "interrupted".
+        while in flight is still one row (error "cancelled", tokens and price unknown, so its worst case stays
+        held for the day); one cancelled during validation is recorded with validation "interrupted".
         """
         from forge.call.litellm_call import complete
 
@@ -77,9 +77,14 @@ class Caller:
         except BaseException:
             if handles is not None:
                 limiter.finish(handles)
-            if reservation is not None:  # sent (or as good as): its worst case stays held; else given back
-                sent = handles is not None or limiter is None
-                (reservations.abandon if sent else reservations.release)(self.ledger.db, reservation.id)
+            sent = handles is not None or limiter is None
+            if sent:  # cancelled in flight: still one row, tokens and price unknown, its worst case held today
+                cut = CallResult("", 0, 0, 0, 0.0, None, "cancelled", "cancelled while in flight")
+                self.ledger.record_call(replace(self._record(model_name, cut, None, task_id, task_type),
+                                                escalation_step=escalation_step),
+                                        reservation.id if reservation else None)
+            elif reservation is not None:  # never sent: nothing to hold
+                reservations.release(self.ledger.db, reservation.id)
             raise
         if limiter:
             used = result.input_tokens + result.output_tokens

@@ -47,11 +47,13 @@ def usage(db: sqlite3.Connection, group_by: str, first_day: str | None, end_day:
 
 def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
     """(task type, model) -> (successes, failures) over every call: a call succeeded when it answered and its
-    edit, if validated, passed; a provider error or a failed validation is a failure."""
+    edit, if validated, passed; a provider error or a failed validation is a failure (a call the user
+    cancelled is neither)."""
     sql = """
         SELECT coalesce(task_type, '?'), model,
                sum(outcome = 'ok' AND coalesce(validation, 'passed') = 'passed'),
-               sum(outcome IN ('error', 'validation_failed') OR coalesce(validation, '') = 'failed')
+               sum((outcome IN ('error', 'validation_failed') AND coalesce(error_kind, '') != 'cancelled')
+                   OR coalesce(validation, '') = 'failed')
         FROM calls GROUP BY 1, 2"""
     return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}
 
@@ -62,7 +64,8 @@ def training_outcomes(db: sqlite3.Connection) -> list[tuple[str, str, str, str, 
     sql = """
         SELECT c.task_id, t.description, coalesce(c.task_type, t.task_type), c.model,
                sum(c.outcome = 'ok' AND coalesce(c.validation, 'passed') = 'passed'),
-               sum(c.outcome IN ('error', 'validation_failed') OR coalesce(c.validation, '') = 'failed')
+               sum((c.outcome IN ('error', 'validation_failed') AND coalesce(c.error_kind, '') != 'cancelled')
+                   OR coalesce(c.validation, '') = 'failed')
         FROM calls c JOIN tasks t ON t.id = c.task_id
         WHERE t.description IS NOT NULL AND t.description != ''
         GROUP BY c.task_id, c.model ORDER BY c.task_id, c.model"""

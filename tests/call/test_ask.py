@@ -129,9 +129,11 @@ def test_ctrl_c_exits_130_with_nothing_half_recorded(live, fake_provider):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "too late" not in out
-    assert rows(live) == []
     db = sqlite3.connect(live.ledger_path)
     try:
         assert db.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        # The request went out: it is one row, with no tokens and no price, and its worst case stays held.
+        assert db.execute("SELECT outcome, error_kind, cost_usd, price_known FROM calls").fetchall() == [
+            ("error", "cancelled", None, 0)]
     finally:
         db.close()

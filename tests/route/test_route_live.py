@@ -322,6 +322,8 @@ def test_ctrl_c_exits_130_writes_no_trace_and_stops_the_checks(live, fake_provid
     assert not Path(f"/proc/{check_shell}").exists(), "the check was left running"
     db = sqlite3.connect(live.ledger_path)
     assert db.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
-    # small's call was made and answered: recorded, its check "interrupted"; big's was cut off unanswered.
-    assert db.execute("SELECT model, outcome, validation FROM calls").fetchall() == [("small", "ok", "interrupted")]
+    # small's call was made and answered: recorded, its check "interrupted"; big's was cut off in flight: one
+    # row with no answer.
+    assert sorted(db.execute("SELECT model, outcome, validation, error_kind FROM calls").fetchall()) == [
+        ("big", "error", None, "cancelled"), ("small", "ok", "interrupted", None)]
     db.close()
