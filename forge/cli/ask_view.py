@@ -8,6 +8,7 @@ import time
 
 from forge import paths
 from forge.cli import output
+from forge.cli.model_choice import check_usable_model
 from forge.cli.state import CliState
 from forge.errors import BudgetStop, TaskFailed, UsageError
 
@@ -35,7 +36,7 @@ def _decide(st: CliState, prompt: str, model: str | None):
     config = st.config
     profile = analyse_task(prompt, known_task_types=frozenset(config.ladders))
     if model is not None:
-        _check_model(st, model)
+        check_usable_model(st, model, "--model")
         m = config.models[model]
         return RoutingDecision(profile.task_type, model, m.tier, (), 0.0, 0.0, ("--model",))
     from forge.call.circuit import process_breaker
@@ -52,21 +53,6 @@ def _decide(st: CliState, prompt: str, model: str | None):
         raise UsageError(f"no model can take this request ({'; '.join(decision.reasons[-2:])})",
                          "check `forge models list`, or pass --model MODEL")
     return decision
-
-
-def _check_model(st: CliState, name: str) -> None:
-    from forge.config.build import suggest
-    from forge.providers.availability import provider_key
-
-    config = st.config
-    model = config.models.get(name)
-    if model is None:
-        raise UsageError(f"--model: unknown model {name!r}", suggest(name, config.models, "models in routing.toml"))
-    if not model.enabled:
-        raise UsageError(f"--model: model {name!r} is disabled in routing.toml", f"set models.{name}.enabled = true")
-    key = provider_key(config.providers[model.provider], st.directory)
-    if not key.available:  # names the variable, never a value
-        raise UsageError(f"--model: model {name!r} needs an API key: {key.detail}", key.fix)
 
 
 def _unavailable(st: CliState) -> frozenset[str]:

@@ -9,24 +9,9 @@ from pathlib import Path
 
 from forge import paths
 from forge.cli import output
+from forge.cli.model_choice import check_usable_model
 from forge.cli.state import CliState
 from forge.errors import BudgetStop, UsageError
-
-
-def _usable_model(st: CliState, name: str, flag: str) -> None:
-    """Bad input, before anything is called or written: an unknown or disabled model, or its key missing."""
-    from forge.config.build import suggest
-    from forge.providers.availability import provider_key
-
-    config = st.config
-    model = config.models.get(name)
-    if model is None:
-        raise UsageError(f"{flag}: unknown model {name!r}", suggest(name, config.models, "models in routing.toml"))
-    if not model.enabled:
-        raise UsageError(f"{flag}: model {name!r} is disabled in routing.toml", f"set models.{name}.enabled = true")
-    key = provider_key(config.providers[model.provider], st.directory)
-    if not key.available:  # names the variable, never a value
-        raise UsageError(f"{flag}: model {name!r} needs an API key: {key.detail}", key.fix)
 
 
 def _run(st: CliState, tasks: Path, live_tasks, models: list[str], label: str):
@@ -102,7 +87,7 @@ def benchmark(st: CliState, tasks: Path, models: str, *, out: Path | None, as_js
     if repeated:
         raise UsageError(f"--models names {repeated[0]!r} twice", "name each model once")
     for name in names:
-        _usable_model(st, name, "--models")
+        check_usable_model(st, name, "--models")
     if as_json and out is None:
         raise UsageError("--json needs --out: without it the trace goes to standard output",
                          "pass --out PATH for the trace")
@@ -144,8 +129,8 @@ def benchmark(st: CliState, tasks: Path, models: str, *, out: Path | None, as_js
 def ab_test(st: CliState, model1: str, model2: str, tasks: Path, *, as_json: bool) -> None:
     if model1 == model2:
         raise UsageError(f"--model1 and --model2 are both {model1!r}", "compare two different models")
-    _usable_model(st, model1, "--model1")
-    _usable_model(st, model2, "--model2")
+    check_usable_model(st, model1, "--model1")
+    check_usable_model(st, model2, "--model2")
     from forge.route.abtest import compare
     from forge.route.live import load_live_tasks
 
