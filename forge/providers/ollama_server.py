@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -97,19 +98,26 @@ class LoadedModel:
     expires_at: datetime | None  # when Ollama unloads it unless it is used again
 
 
-def loaded_models(url: str, timeout: float = 5.0) -> list[LoadedModel]:
-    """What the server has loaded; an unreachable server is a ProviderError naming the URL."""
+@contextmanager
+def _server_errors(url: str, refused: str, refused_hint: str) -> Iterator[None]:
+    """The server's refusal, or no server at all, as a ProviderError naming the URL."""
     import httpx
 
     ollama = _ollama()
     try:
-        models = _client(url, timeout).ps().models
+        yield
     except ollama.ResponseError as exc:
-        raise ProviderError(f"Ollama at {url} refused to list loaded models: {exc.error}",
-                            "check that api_base points at an Ollama server") from None
+        raise ProviderError(f"{refused}: {exc.error}", refused_hint) from None
     except (ConnectionError, OSError, httpx.HTTPError, ValueError) as exc:  # ValueError: a malformed URL
         raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
                             "start it with `ollama serve`, or set providers.ollama.api_base") from None
+
+
+def loaded_models(url: str, timeout: float = 5.0) -> list[LoadedModel]:
+    """What the server has loaded; an unreachable server is a ProviderError naming the URL."""
+    with _server_errors(url, f"Ollama at {url} refused to list loaded models",
+                        "check that api_base points at an Ollama server"):
+        models = _client(url, timeout).ps().models
     return [LoadedModel(m.model or m.name or "", int(m.size or 0), int(m.size_vram or 0), m.context_length,
                         m.expires_at) for m in models]
 
@@ -123,15 +131,6 @@ class PullProgress:
 
 def pull(url: str, tag: str) -> Iterator[PullProgress]:
     """Pull a model, yielding progress; a server or name problem becomes a ProviderError."""
-    import httpx
-
-    ollama = _ollama()
-    try:
+    with _server_errors(url, f"Ollama could not pull {tag!r}", "check the name at https://ollama.com/library"):
         for part in _client(url, None).pull(tag, stream=True):
             yield PullProgress(part.status or "", part.completed, part.total)
-    except ollama.ResponseError as exc:
-        raise ProviderError(f"Ollama could not pull {tag!r}: {exc.error}",
-                            "check the name at https://ollama.com/library") from None
-    except (ConnectionError, OSError, httpx.HTTPError, ValueError) as exc:  # ValueError: a malformed URL
-        raise ProviderError(f"Ollama is not reachable at {url}: {_reason(exc)}",
-                            "start it with `ollama serve`, or set providers.ollama.api_base") from None
