@@ -45,3 +45,8 @@ def lookup(litellm_model: str) -> MappedPrice | None:
                 context_window=entry.get("max_input_tokens"),
             )
     return None
+
+
+def catalogue_entry(model: str) -> dict:
+    """litellm's bundled entry for an exact model key (provider, mode, prices), empty when it has none."""
+    return _price_map().get(model) or {}

@@ -1,0 +1,204 @@
+"""Build or refresh a repository's index: stat every candidate, re-read only what changed, parse only content
+never seen before (in worker processes when there is a lot of it), and rebuild the file graph when anything moved."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from forge.context.extract import Definition, extract, parser_for
+from forge.context.files import list_candidates, skip_reason
+from forge.context.store import IndexStore
+from forge.paths import data_dir
+
+EXTRACTOR_CODE_VERSION = "1"
+# A file whose mtime is this close to when it was last checked may have changed within the clock's resolution.
+_RACY_NS = 2_000_000_000
+# Below this much source to parse, starting worker processes costs more than it saves.
+_PARALLEL_BYTES = 4_000_000
+
+
+@dataclass
+class IndexedFile:
+    path: str
+    language: str
+    hash: str
+    definitions: list[Definition]
+    references: dict[str, int]
+    error_nodes: int
+    lines: int
+    skip: str | None
+    note: str | None
+
+
+@dataclass
+class RefreshStats:
+    files: int = 0
+    parsed: int = 0
+    reread: int = 0
+    bytes_parsed: int = 0
+    seconds: float = 0.0
+    graph_rebuilt: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    root: Path
+    files: list[IndexedFile]
+    graph: dict             # {"nodes": [paths], "edges": [[src, dst, weight], ...]}
+    stats: RefreshStats
+
+    def by_path(self) -> dict[str, IndexedFile]:
+        return {f.path: f for f in self.files}
+
+
+def index_file() -> Path:
+    return data_dir() / "index.db"
+
+
+def extractor_version() -> str:
+    digest = hashlib.blake2b(EXTRACTOR_CODE_VERSION.encode(), digest_size=8)
+    for entry in sorted(resources.files("forge.context.queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".scm"):
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def open_store() -> IndexStore:
+    return IndexStore(index_file(), extractor_version())
+
+
+def refresh(root: Path, store: IndexStore | None = None, workers: int | None = None) -> RefreshStats:
+    """Bring the index of root up to date: what `forge index` does."""
+    own = store is None
+    store = store or open_store()
+    try:
+        return _refresh(root.resolve(), store, workers)[0]
+    finally:
+        if own:
+            store.close()
+
+
+def snapshot(root: Path, store: IndexStore | None = None) -> Snapshot:
+    """Refresh the index of root and load what it holds: what the context builder reads."""
+    own = store is None
+    store = store or open_store()
+    try:
+        root = root.resolve()
+        stats, files, graph = _refresh(root, store, None, load=True)
+        return Snapshot(root, files, graph, stats)
+    finally:
+        if own:
+            store.close()
+
+
+def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = False):
+    started = time.perf_counter()
+    key = str(root)
+    stats = RefreshStats()
+    candidates, stats.notes = list_candidates(root)
+    known = store.file_rows(key)
+    now = time.time_ns()
+    file_rows: list[tuple] = []         # rows to write: unchanged ones are left alone
+    to_read = []
+    hashes: dict[str, str] = {}
+    for cand in candidates:
+        row = known.get(cand.path)
+        if row and row[0] == cand.mtime_ns and row[1] == cand.size and row[3] - cand.mtime_ns > _RACY_NS:
+            hashes[cand.path] = row[2]
+        else:
+            to_read.append(cand)
+    contents: dict[str, bytes] = {}
+    for cand in to_read:
+        try:
+            data = (root / cand.path).read_bytes()
+        except OSError as error:
+            stats.notes.append(f"{cand.path}: cannot be read ({error.strerror or error})")
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        hashes[cand.path] = digest
+        contents[cand.path] = data
+        file_rows.append((cand.path, cand.language, cand.mtime_ns, cand.size, digest, now))
+    stats.reread = len(contents)
+    seen_blobs = store.known_blobs(sorted({hashes[p] for p in contents}))
+    to_parse: dict[str, tuple[str, bytes]] = {}
+    languages = {c.path: c.language for c in candidates}
+    for path, data in contents.items():
+        if hashes[path] not in seen_blobs:
+            to_parse.setdefault(hashes[path], (languages[path], data))
+    blobs = _parse_all(to_parse, workers)
+    stats.parsed = len(blobs)
+    stats.bytes_parsed = sum(len(data) for _, data in to_parse.values())
+    gone = [path for path in known if path not in hashes]
+    if blobs or file_rows or gone:
+        store.save(key, blobs, file_rows, gone)
+    stats.files = len(hashes)
+    signature = hashlib.blake2b("\n".join(f"{p}\0{hashes[p]}" for p in sorted(hashes)).encode(),
+                                digest_size=16).hexdigest()
+    graph = store.graph(key, signature)
+    files = [_indexed(row) for row in store.snapshot_rows(key)] if load or graph is None else []
+    stats.notes.extend(f"{f.path}: {f.note}" for f in files if f.note)
+    if graph is None:
+        from forge.context.graph import file_graph
+
+        graph = file_graph(files)
+        store.save_graph(key, signature, graph)
+        stats.graph_rebuilt = True
+    stats.seconds = time.perf_counter() - started
+    return stats, files, graph
+
+
+def _indexed(row) -> IndexedFile:
+    path, language, digest, definitions, refs, error_nodes, lines, skip, note = row
+    return IndexedFile(path, language, digest, [Definition._make(d) for d in json.loads(definitions)],
+                       json.loads(refs), error_nodes, lines, skip, note)
+
+
+def _parse_all(to_parse: dict[str, tuple[str, bytes]], workers: int | None) -> list[tuple]:
+    items = list(to_parse.items())
+    total = sum(len(data) for _, (_, data) in items)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and total >= _PARALLEL_BYTES and len(items) > 1:
+        return _parse_in_processes(items, workers)
+    return _parse_chunk(items)
+
+
+def _parse_in_processes(items, workers: int) -> list[tuple]:
+    import multiprocessing
+
+    # Largest first, dealt round-robin, so the workers finish together.
+    items.sort(key=lambda item: -len(item[1][1]))
+    chunks = [items[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        results = pool.map(_parse_chunk, chunks)
+    return [row for chunk in results for row in chunk]
+
+
+def _parse_chunk(items) -> list[tuple]:
+    parsers: dict[str, object] = {}
+    rows = []
+    for digest, (language, data) in items:
+        skip = skip_reason(data)
+        if skip is not None:
+            rows.append((digest, language, "[]", "{}", 0, data.count(b"\n") + 1, skip, f"skipped: {skip}"))
+            continue
+        parser = parsers.get(language) or parsers.setdefault(language, parser_for(language))
+        symbols = extract(data, language, parser)
+        notes = []
+        if symbols.error_nodes:
+            notes.append(f"does not parse cleanly ({symbols.error_nodes} error nodes); what parsed is indexed")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            notes.append("not UTF-8; undecodable bytes shown as \ufffd")
+        rows.append((digest, language,
+                     json.dumps(symbols.definitions, separators=(",", ":")),
+                     json.dumps(symbols.references, separators=(",", ":")),
+                     symbols.error_nodes, symbols.lines, None, "; ".join(notes) or None))
+    return rows

@@ -1,0 +1,67 @@
+"""Which tree-sitter grammar reads which file, and the query that finds its definitions and references.
+
+The grammars come from the official per-language wheels (tree-sitter-python & co); nothing is downloaded.
+The queries are data in queries/*.scm; captures follow one convention for every language:
+`@definition.KIND` on the whole definition with `@name` on its name, `@scope.KIND` for blocks that only name
+what they contain (a Rust impl, a C++ namespace), and `@reference` on identifiers that point at a definition.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import PurePath
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    name: str
+    module: str                 # the grammar wheel's module
+    function: str               # its function returning the language pointer
+    extensions: tuple[str, ...]
+    query_file: str
+    body_fields: tuple[str, ...] = ("body",)   # a signature ends where the first of these children starts
+
+
+LANGUAGES: tuple[LanguageSpec, ...] = (
+    LanguageSpec("python", "tree_sitter_python", "language", (".py", ".pyi"), "python.scm"),
+    LanguageSpec("rust", "tree_sitter_rust", "language", (".rs",), "rust.scm"),
+    LanguageSpec("javascript", "tree_sitter_javascript", "language", (".js", ".mjs", ".cjs", ".jsx"),
+                 "javascript.scm", ("body", "value")),
+    LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", (".ts", ".mts", ".cts"),
+                 "typescript.scm", ("body", "value")),
+    LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", (".tsx",), "typescript.scm", ("body", "value")),
+    LanguageSpec("go", "tree_sitter_go", "language", (".go",), "go.scm", ("body", "type")),
+    LanguageSpec("java", "tree_sitter_java", "language", (".java",), "java.scm"),
+    LanguageSpec("c", "tree_sitter_c", "language", (".c", ".h"), "c.scm", ("body", "value")),
+    LanguageSpec("cpp", "tree_sitter_cpp", "language", (".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++"),
+                 "cpp.scm", ("body", "value")),
+)
+
+BY_NAME = {spec.name: spec for spec in LANGUAGES}
+_BY_EXTENSION = {ext: spec for spec in LANGUAGES for ext in spec.extensions}
+
+
+def language_of(path: str) -> LanguageSpec | None:
+    """The language a path's extension names, None for files forge does not index."""
+    return _BY_EXTENSION.get(PurePath(path).suffix.lower())
+
+
+@cache
+def grammar(name: str):
+    """The tree_sitter.Language for a language name, loaded once per process."""
+    import tree_sitter
+
+    spec = BY_NAME[name]
+    return tree_sitter.Language(getattr(importlib.import_module(spec.module), spec.function)())
+
+
+@cache
+def query(name: str):
+    """The compiled definitions-and-references query for a language."""
+    import tree_sitter
+
+    source = resources.files("forge.context.queries").joinpath(BY_NAME[name].query_file).read_text("utf-8")
+    return tree_sitter.Query(grammar(name), source)

@@ -1,0 +1,140 @@
+"""Mentions -> the definitions and files of the index they name, each with a score and the reason. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from forge.context.extract import Definition
+from forge.context.mentions import Mentions
+
+# How strongly each kind of mention points at a definition; the order in which the context builder takes them.
+SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0}
+NAMED_FILE_WEIGHT = 5.0
+# A bare word matching more definitions than this names nothing in particular.
+_MAX_IDENTIFIER_MATCHES = 12
+
+
+@dataclass
+class Target:
+    path: str
+    definition: Definition | None       # None: a location outside any definition
+    score: float
+    reason: str
+    lines: tuple[int, int] | None = None
+
+
+@dataclass
+class Matches:
+    targets: list[Target]
+    file_weights: dict[str, float]      # the personalisation of PageRank
+    unmatched: list[str]                # mentions that name nothing in the index
+
+
+class _Lookup:
+    def __init__(self, files) -> None:
+        self.paths = [f.path for f in files]
+        self.by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        self.by_lower: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        self.defs_of: dict[str, list[Definition]] = {}
+        for f in files:
+            self.defs_of[f.path] = f.definitions
+            for d in f.definitions:
+                self.by_name[d.name].append((f.path, d))
+                self.by_lower[d.name.lower()].append((f.path, d))
+
+    def resolve_path(self, mentioned: str) -> str | None:
+        """The indexed file a mentioned path means: exact, or the longest suffix match either way."""
+        mentioned = mentioned.lstrip("/")
+        if mentioned in self.defs_of:
+            return mentioned
+        best, best_len = None, 0
+        for path in self.paths:
+            if mentioned.endswith("/" + path) or path.endswith("/" + mentioned):
+                common = min(len(path), len(mentioned))
+                if common > best_len:
+                    best, best_len = path, common
+        return best
+
+    def innermost(self, path: str, line: int) -> Definition | None:
+        containing = [d for d in self.defs_of.get(path, ()) if d.start_line <= line <= d.end_line]
+        return min(containing, key=lambda d: d.end_line - d.start_line) if containing else None
+
+    def symbol(self, symbol: str) -> list[tuple[str, Definition]]:
+        parts = symbol.split(".")
+        candidates = self.by_name.get(parts[-1], [])
+        if len(parts) == 1:
+            return candidates
+        # Table.add_row: the qualified name ends with the mention; else its owner appears somewhere in the chain.
+        suffix = ".".join(parts[-2:])
+        exact = [(p, d) for p, d in candidates if d.qualified == suffix or d.qualified.endswith("." + suffix)]
+        if exact:
+            return exact
+        owner = [(p, d) for p, d in candidates if parts[-2] in d.qualified.split(".")[:-1]]
+        # nx.pagerank: the first part is a module alias; Table.missing: at least the class.
+        return owner or candidates or self.by_name.get(parts[-2], [])
+
+
+def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches:
+    """Which definitions and files the mentions point at, strongest first."""
+    lookup = _Lookup(files)
+    targets: dict[tuple[str, str | None, int], Target] = {}
+    file_weights: dict[str, float] = defaultdict(float)
+    unmatched: list[str] = []
+
+    def add(path: str, definition: Definition | None, score: float, reason: str, lines=None) -> None:
+        key = (path, definition.qualified if definition else None, definition.start_line if definition else lines[0])
+        current = targets.get(key)
+        if current is None or current.score < score:
+            targets[key] = Target(path, definition, score, reason, lines)
+        file_weights[path] += score
+
+    for source, found in (("failure", failure), ("location", mentions)):
+        if found is None:
+            continue
+        for mentioned, line in found.locations:
+            path = lookup.resolve_path(mentioned)
+            if path is None:
+                unmatched.append(f"{mentioned}:{line}")
+                continue
+            definition = lookup.innermost(path, line)
+            why = "the failure points here" if source == "failure" else "the request names this place"
+            add(path, definition, SCORES[source], f"{why}: {mentioned}:{line}",
+                None if definition else (max(1, line - 10), line + 10))
+    named_files = set()
+    for found in filter(None, (failure, mentions)):
+        for mentioned in found.paths:
+            path = lookup.resolve_path(mentioned)
+            if path is None:
+                if not any(mentioned == loc for loc, _ in found.locations):
+                    unmatched.append(mentioned)
+                continue
+            named_files.add(path)
+            file_weights[path] += NAMED_FILE_WEIGHT
+    for found, score_key in ((failure, "failure"), (mentions, "symbol")):
+        if found is None:
+            continue
+        for symbol in found.symbols:
+            hits = lookup.symbol(symbol)
+            if not hits:
+                unmatched.append(symbol)
+                continue
+            in_named = [(p, d) for p, d in hits if p in named_files]
+            hits = in_named or hits
+            specificity = 1.0 / math.sqrt(len(hits))
+            score = SCORES["symbol"] * (1.5 if score_key == "failure" else 1.0)
+            for path, definition in hits:
+                add(path, definition, score * specificity, f"named: {symbol}")
+    for word in mentions.identifiers:
+        hits = lookup.by_name.get(word) or lookup.by_lower.get(word.lower(), [])
+        hits = [(p, d) for p, d in hits if d.qualified.count(".") <= 1]     # not the locals of a function
+        if not hits or len(hits) > _MAX_IDENTIFIER_MATCHES:
+            continue
+        in_named = [(p, d) for p, d in hits if p in named_files]
+        bonus = SCORES["in-named-file"] if in_named else 1.0
+        hits = in_named or hits
+        for path, definition in hits:
+            add(path, definition, SCORES["identifier"] * bonus / math.sqrt(len(hits)), f"mentions the word {word!r}")
+    ordered = sorted(targets.values(), key=lambda t: -t.score)
+    return Matches(ordered, dict(file_weights), unmatched)

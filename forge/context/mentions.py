@@ -1,0 +1,108 @@
+"""What a request, or a validation failure, points at: paths, file:line locations, symbols, test names and plain
+identifiers. Pure text processing; matching them against the index is the builder's job."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SOURCE_EXT = r"(?:py|pyi|rs|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|java|c|h|cc|cpp|cxx|hh|hpp|hxx)"
+# Locations as tools print them; each yields (path, line).
+_LOCATION_PATTERNS = (
+    re.compile(r'File "([^"\n]+)", line (\d+)'),                                   # Python traceback
+    re.compile(rf"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})[:(](\d+)"),    # path:line, path(line, col)
+    re.compile(rf"\(([\w$.-]+\.java):(\d+)\)"),                                     # Java stack frame
+)
+_PYTEST_ID = re.compile(rf"((?:[\w.-]+/)*[\w.-]+\.py)::((?:\w+::)*\w+)")
+_PATH = re.compile(rf"(?<![\w.-])((?:\.{{0,2}}/)?(?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})(?![\w-])")
+_BACKTICKED = re.compile(r"`([^`\n]{1,200})`")
+_DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:(?:\.|::|#)[A-Za-z_]\w*)+)\b(?!\.\w)")
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\(\)")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TEST_NAME = re.compile(r"\b(test_\w+|Test\w+)\b")
+
+# Words of prose that are also common definition names; they count only when written like code.
+STOPWORDS = frozenset("""
+a an and are as at be but by can do does for from has have if in into is it its make makes more not of on or
+should so that the then this to too use when where which while with without would add fix get set run new
+call calls file files code function functions method methods class classes test tests value values return
+returns error errors bug make type types name names list dict string number true false none null self
+""".split())
+
+
+@dataclass
+class Mentions:
+    paths: list[str] = field(default_factory=list)
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    symbols: list[str] = field(default_factory=list)        # written like code: backticks, dots, calls, tests
+    identifiers: list[str] = field(default_factory=list)    # other words that may name a definition
+
+    def is_empty(self) -> bool:
+        return not (self.paths or self.locations or self.symbols or self.identifiers)
+
+
+def find_mentions(text: str) -> Mentions:
+    """Everything in text that may name a file, a place in a file or a definition, in order of appearance."""
+    found = Mentions()
+    for pattern in _LOCATION_PATTERNS:
+        for match in pattern.finditer(text):
+            _add(found.locations, (_clean_path(match.group(1)), int(match.group(2))))
+    for match in _PYTEST_ID.finditer(text):
+        _add(found.paths, _clean_path(match.group(1)))
+        for part in match.group(2).split("::"):
+            _add(found.symbols, part)
+    for match in _PATH.finditer(text):
+        _add(found.paths, _clean_path(match.group(1)))
+    # The words of a path name the file, not definitions: blank them before looking for symbols and words.
+    text = _PATH.sub(lambda m: " " * len(m.group(0)), text)
+    for match in _BACKTICKED.finditer(text):
+        for word in _symbol_parts(match.group(1)):
+            _add(found.symbols, word)
+    for pattern in (_DOTTED, _CALLED, _TEST_NAME):
+        for match in pattern.finditer(text):
+            if not _PATH.fullmatch(match.group(1)):
+                _add(found.symbols, _normalise(match.group(1)))
+    words = _WORD.findall(text)
+    for word in words:
+        if _looks_like_code(word):
+            _add(found.symbols, word)
+        elif len(word) >= 3 and word.lower() not in STOPWORDS:
+            _add(found.identifiers, word)
+    # "topological sort" may mean topological_sort.
+    lowered = [w.lower() for w in words]
+    for a, b in zip(lowered, lowered[1:]):
+        if a not in STOPWORDS and b not in STOPWORDS:
+            _add(found.identifiers, f"{a}_{b}")
+    return found
+
+
+def _symbol_parts(snippet: str) -> list[str]:
+    """`Table.add_row(x)` -> Table.add_row; `foo` -> foo; a path in backticks is left to _PATH."""
+    snippet = snippet.strip()
+    if _PATH.fullmatch(snippet):
+        return []
+    head = re.match(r"[A-Za-z_][\w.:#]*", snippet)
+    return [_normalise(head.group(0))] if head else []
+
+
+def _normalise(symbol: str) -> str:
+    return symbol.replace("::", ".").replace("#", ".").strip(".")
+
+
+def _looks_like_code(word: str) -> bool:
+    """snake_case, camelCase or CamelCase with an inner capital: not an English word."""
+    if "_" in word.strip("_"):
+        return True
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _clean_path(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _add(items: list, item) -> None:
+    if item and item not in items:
+        items.append(item)

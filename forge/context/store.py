@@ -1,0 +1,132 @@
+"""The on-disk index: SQLite in WAL mode under forge's data directory, shared by every forge process.
+
+Parse results are keyed by content hash (a file copied into a worktree is parsed once); each root's files are keyed
+by path with mtime and size as the fast check. Rows are only ever replaced whole, so processes indexing the same
+repository at once write the same facts and neither can leave the other a half-written row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from forge.errors import ForgeError
+
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (
+    hash TEXT PRIMARY KEY, language TEXT NOT NULL, definitions TEXT NOT NULL, refs TEXT NOT NULL,
+    error_nodes INTEGER NOT NULL, lines INTEGER NOT NULL, skip TEXT, note TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    root TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL, hash TEXT NOT NULL, checked_ns INTEGER NOT NULL,
+    PRIMARY KEY (root, path)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS graphs (root TEXT PRIMARY KEY, signature TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS token_counts (
+    encoding TEXT NOT NULL, digest TEXT NOT NULL, tokens INTEGER NOT NULL,
+    PRIMARY KEY (encoding, digest)) WITHOUT ROWID;
+"""
+
+
+class IndexStore:
+    def __init__(self, path: Path, extractor_version: str) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            with self.transaction():
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    self.db.execute(statement)
+                self._forget_other_extractors(extractor_version)
+        except sqlite3.DatabaseError as error:
+            raise ForgeError(f"the code index {path} cannot be opened: {error}",
+                             f"delete {path}; forge rebuilds it on the next run") from error
+
+    def _forget_other_extractors(self, version: str) -> None:
+        # Parse results from other queries or another extractor would be wrong, not just stale.
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+        if row is None or row[0] != version:
+            self.db.execute("DELETE FROM blobs")
+            self.db.execute("DELETE FROM files")
+            self.db.execute("DELETE FROM graphs")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))
+
+    def transaction(self):
+        return _Immediate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # files
+    def file_rows(self, root: str) -> dict[str, tuple[int, int, str, int]]:
+        rows = self.db.execute("SELECT path, mtime_ns, size, hash, checked_ns FROM files WHERE root = ?", (root,))
+        return {path: (mtime, size, digest, checked) for path, mtime, size, digest, checked in rows}
+
+    def known_blobs(self, hashes: list[str]) -> set[str]:
+        known: set[str] = set()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(row[0] for row in self.db.execute(f"SELECT hash FROM blobs WHERE hash IN ({marks})", chunk))
+        return known
+
+    def save(self, root: str, blobs: list[tuple], files: list[tuple], gone: list[str]) -> None:
+        """Write new parse results and file rows, drop files that are gone, in one transaction."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", blobs)
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(root, *row) for row in files])
+            self.db.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(root, p) for p in gone])
+
+    def snapshot_rows(self, root: str):
+        """(path, language, hash, definitions json, refs json, error_nodes, lines, skip, note) of every file."""
+        return self.db.execute(
+            "SELECT f.path, f.language, f.hash, b.definitions, b.refs, b.error_nodes, b.lines, b.skip, b.note "
+            "FROM files f JOIN blobs b ON b.hash = f.hash WHERE f.root = ? ORDER BY f.path", (root,)).fetchall()
+
+    # graph
+    def graph(self, root: str, signature: str) -> dict | None:
+        row = self.db.execute("SELECT signature, data FROM graphs WHERE root = ?", (root,)).fetchone()
+        return json.loads(row[1]) if row and row[0] == signature else None
+
+    def save_graph(self, root: str, signature: str, data: dict) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)",
+                            (root, signature, json.dumps(data, separators=(",", ":"))))
+
+    # token counts
+    def token_counts(self, encoding: str, digests: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT digest, tokens FROM token_counts WHERE encoding = ? AND digest IN ({marks})",
+                (encoding, *chunk)))
+        return found
+
+    def save_token_counts(self, encoding: str, counts: dict[str, int]) -> None:
+        if counts:
+            with self.transaction():
+                self.db.executemany("INSERT OR REPLACE INTO token_counts VALUES (?, ?, ?)",
+                                    [(encoding, digest, n) for digest, n in counts.items()])
+
+
+class _Immediate:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, *_):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
