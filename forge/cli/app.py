@@ -8,7 +8,17 @@ from pathlib import Path
 import typer
 
 from forge import __version__
-from forge.cli import ask_cmd, config_cmd, costs_cmd, doctor_cmd, init_cmd, models_cmd, route_cmd
+from forge.cli import (
+    ask_cmd,
+    config_cmd,
+    context_cmd,
+    costs_cmd,
+    doctor_cmd,
+    index_cmd,
+    init_cmd,
+    models_cmd,
+    route_cmd,
+)
 from forge.cli.state import make_state
 from forge.errors import ExitCode, ForgeError
 
@@ -48,6 +58,8 @@ app.command("init", help=init_cmd.__doc__)(init_cmd.init)
 app.command("ask", help=ask_cmd.__doc__)(ask_cmd.ask)
 app.command("doctor", help=doctor_cmd.__doc__)(doctor_cmd.doctor)
 app.command("costs", help=costs_cmd.__doc__)(costs_cmd.costs)
+app.command("index", help=index_cmd.__doc__)(index_cmd.index)
+app.command("context", help=context_cmd.__doc__)(context_cmd.context)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
 app.add_typer(route_cmd.route_app, name="route")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from forge.context.match import Matches, Target, match
 from forge.context.mentions import Mentions, find_mentions
@@ -175,7 +175,7 @@ def _excerpt(target: Target, definitions, read_lines: LineReader, rank: float) -
 def _cut_long_excerpts(items: list[ContextItem], limit: int, counter) -> None:
     """A definition longer than limit tokens keeps its head and a note of what was cut."""
     counts = counter.count_many([item.text for item in items])
-    for item, tokens in zip(items, counts):
+    for item, tokens in zip(items, counts, strict=True):
         if tokens <= limit:
             continue
         lines = item.text.split("\n")
@@ -269,7 +269,7 @@ def _fit(candidates: list[ContextItem], req: ContextRequest, counter) -> tuple[l
         for item in batch:
             item.digest = hashlib.blake2b(item.text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
         fresh = [item for item in batch if req.previous.get(item.key) != item.digest]
-        for item, tokens in zip(fresh, counter.count_many([item.text for item in fresh])):
+        for item, tokens in zip(fresh, counter.count_many([item.text for item in fresh]), strict=True):
             item.tokens = tokens
         for item in batch:
             taken += 1

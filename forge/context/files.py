@@ -4,6 +4,7 @@ minus binaries, huge files and generated code. I/O: runs git, reads heads of fil
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +35,11 @@ def list_candidates(root: Path) -> tuple[list[Candidate], list[str]]:
         if spec is None:
             continue
         try:
-            st = os.stat(root / rel)
+            st = os.stat(os.path.join(root, rel))
         except OSError as error:
             notes.append(f"{rel}: cannot be read ({error.strerror})")
             continue
-        if not os.path.isfile(root / rel):
+        if not stat.S_ISREG(st.st_mode):
             continue
         candidates.append(Candidate(rel, spec.name, st.st_mtime_ns, st.st_size))
     return candidates, notes

@@ -1,5 +1,10 @@
-"""The file graph: an edge from each file to the files defining the names it references, built with networkx
-and stored as an edge list so that ranking a warm repository does not import networkx (~0.2 s)."""
+"""The file graph: a weighted directed graph with an edge from each file to the files defining the names it
+references, stored with the index as an edge list.
+
+Built with plain dictionaries rather than networkx: importing networkx costs ~0.2 s, a fifth of a cold index of
+100,000 lines, and every refresh that changes a file rebuilds the graph. tests/context/test_rank.py checks the
+graph and the ranking against networkx on real repositories.
+"""
 
 from __future__ import annotations
 
@@ -20,28 +25,21 @@ def name_weight(name: str, definers: int) -> float:
 
 def file_graph(files) -> dict:
     """{"nodes": paths, "edges": [[from, to, weight], ...]} for files carrying definitions and references."""
-    import networkx
-
     definers: dict[str, set[str]] = defaultdict(set)
     for f in files:
         for d in f.definitions:
             definers[d.name].add(f.path)
-    graph = networkx.DiGraph()
-    graph.add_nodes_from(f.path for f in files)
+    nodes = [f.path for f in files]
+    position = {path: i for i, path in enumerate(nodes)}
+    edges: dict[tuple[int, int], float] = defaultdict(float)
     for f in files:
+        source = position[f.path]
         for name, count in f.references.items():
             targets = definers.get(name)
             if not targets:
                 continue
             weight = math.sqrt(count) * name_weight(name, len(targets))
             for target in targets:
-                if target == f.path:
-                    continue
-                if graph.has_edge(f.path, target):
-                    graph[f.path][target]["weight"] += weight
-                else:
-                    graph.add_edge(f.path, target, weight=weight)
-    nodes = list(graph.nodes)
-    position = {path: i for i, path in enumerate(nodes)}
-    edges = [[position[a], position[b], round(data["weight"], 6)] for a, b, data in graph.edges(data=True)]
-    return {"nodes": nodes, "edges": edges}
+                if target != f.path:
+                    edges[(source, position[target])] += weight
+    return {"nodes": nodes, "edges": [[a, b, round(w, 6)] for (a, b), w in edges.items()]}

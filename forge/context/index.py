@@ -29,11 +29,15 @@ class IndexedFile:
     language: str
     hash: str
     definitions: list[Definition]
-    references: dict[str, int]
+    references_json: str        # decoded only when the graph is rebuilt: most reads never need it
     error_nodes: int
     lines: int
     skip: str | None
     note: str | None
+
+    @property
+    def references(self) -> dict[str, int]:
+        return json.loads(self.references_json)
 
 
 @dataclass
@@ -157,7 +161,7 @@ def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = Fa
 def _indexed(row) -> IndexedFile:
     path, language, digest, definitions, refs, error_nodes, lines, skip, note = row
     return IndexedFile(path, language, digest, [Definition._make(d) for d in json.loads(definitions)],
-                       json.loads(refs), error_nodes, lines, skip, note)
+                       refs, error_nodes, lines, skip, note)
 
 
 def _parse_all(to_parse: dict[str, tuple[str, bytes]], workers: int | None) -> list[tuple]:

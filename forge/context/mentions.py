@@ -11,9 +11,9 @@ _SOURCE_EXT = r"(?:py|pyi|rs|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|java|c|h|cc|cpp|cx
 _LOCATION_PATTERNS = (
     re.compile(r'File "([^"\n]+)", line (\d+)'),                                   # Python traceback
     re.compile(rf"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})[:(](\d+)"),    # path:line, path(line, col)
-    re.compile(rf"\(([\w$.-]+\.java):(\d+)\)"),                                     # Java stack frame
+    re.compile(r"\(([\w$.-]+\.java):(\d+)\)"),                                     # Java stack frame
 )
-_PYTEST_ID = re.compile(rf"((?:[\w.-]+/)*[\w.-]+\.py)::((?:\w+::)*\w+)")
+_PYTEST_ID = re.compile(r"((?:[\w.-]+/)*[\w.-]+\.py)::((?:\w+::)*\w+)")
 _PATH = re.compile(rf"(?<![\w.-])((?:\.{{0,2}}/)?(?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})(?![\w-])")
 _BACKTICKED = re.compile(r"`([^`\n]{1,200})`")
 _DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:(?:\.|::|#)[A-Za-z_]\w*)+)\b(?!\.\w)")
@@ -70,7 +70,7 @@ def find_mentions(text: str) -> Mentions:
             _add(found.identifiers, word)
     # "topological sort" may mean topological_sort.
     lowered = [w.lower() for w in words]
-    for a, b in zip(lowered, lowered[1:]):
+    for a, b in zip(lowered, lowered[1:], strict=False):
         if a not in STOPWORDS and b not in STOPWORDS:
             _add(found.identifiers, f"{a}_{b}")
     return found

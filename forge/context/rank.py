@@ -29,7 +29,7 @@ def pagerank(node_count: int, edges: list[list], personalization: dict[int, floa
         nxt = [(dangling_mass + 1.0 - alpha) * pi for pi in p]
         for src, dst, share in scaled:
             nxt[dst] += alpha * x[src] * share
-        if sum(abs(a - b) for a, b in zip(nxt, x)) < node_count * tol:
+        if sum(abs(a - b) for a, b in zip(nxt, x, strict=True)) < node_count * tol:
             return nxt
         x = nxt
     return x

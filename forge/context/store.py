@@ -90,6 +90,18 @@ class IndexStore:
             "SELECT f.path, f.language, f.hash, b.definitions, b.refs, b.error_nodes, b.lines, b.skip, b.note "
             "FROM files f JOIN blobs b ON b.hash = f.hash WHERE f.root = ? ORDER BY f.path", (root,)).fetchall()
 
+    def language_stats(self, root: str) -> list[tuple]:
+        """(language, files, lines, definitions, files with parse errors, files skipped) per language."""
+        return self.db.execute(
+            "SELECT f.language, count(*), sum(b.lines), sum(json_array_length(b.definitions)), "
+            "sum(b.error_nodes > 0), sum(b.skip IS NOT NULL) FROM files f JOIN blobs b ON b.hash = f.hash "
+            "WHERE f.root = ? GROUP BY f.language ORDER BY f.language", (root,)).fetchall()
+
+    def file_notes(self, root: str) -> list[str]:
+        rows = self.db.execute("SELECT f.path, b.note FROM files f JOIN blobs b ON b.hash = f.hash "
+                               "WHERE f.root = ? AND b.note IS NOT NULL ORDER BY f.path", (root,))
+        return [f"{path}: {note}" for path, note in rows]
+
     # graph
     def graph(self, root: str, signature: str) -> dict | None:
         row = self.db.execute("SELECT signature, data FROM graphs WHERE root = ?", (root,)).fetchone()

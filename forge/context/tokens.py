@@ -29,17 +29,21 @@ def encoding_for(litellm_model: str) -> str:
     lowered = litellm_model.lower()
     if "llama-2" in lowered or "llama-3" in lowered or "replicate" in lowered or "command-r" in lowered:
         return DEFAULT_ENCODING
-    entry = catalogue_entry(litellm_model)
+    # Only bare names and openai/ or anthropic/ ids can be in litellm's OpenAI or Anthropic lists; reading its
+    # price map (~40 ms) for a groq/ or openrouter/ id would change nothing.
+    listed = "/" not in litellm_model or litellm_model.startswith(("openai/", "anthropic/"))
+    entry = catalogue_entry(litellm_model) if listed else {}
     if entry.get("litellm_provider") == "anthropic" and "claude-3" not in litellm_model:
         return ANTHROPIC
     openai_chat = entry.get("litellm_provider") == "openai" and entry.get("mode") == "chat"
-    name = litellm_model if openai_chat else "gpt-3.5-turbo"
-    if "gpt-4o" in name:
+    if not openai_chat:
+        return DEFAULT_ENCODING         # litellm counts it as gpt-3.5-turbo
+    if "gpt-4o" in litellm_model:
         return "o200k_base"
     import tiktoken
 
     try:
-        return tiktoken.encoding_name_for_model(name)
+        return tiktoken.encoding_name_for_model(litellm_model)
     except KeyError:
         return DEFAULT_ENCODING
 
@@ -47,17 +51,21 @@ def encoding_for(litellm_model: str) -> str:
 class TokenCounter:
     """Counts texts for one encoding, remembering counts in the index so a warm repository rarely loads it."""
 
-    def __init__(self, encoding: str, store=None) -> None:
+    def __init__(self, encoding: str, store=None, loader: EncoderLoader | None = None) -> None:
         self.encoding = encoding
         self.store = store
+        self.loader = loader
 
     def count_many(self, texts: list[str]) -> list[int]:
         digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest() for t in texts]
         known = self.store.token_counts(self.encoding, sorted(set(digests))) if self.store else {}
-        missing = {d: t for d, t in zip(digests, texts) if d not in known}
+        missing = {d: t for d, t in zip(digests, texts, strict=True) if d not in known}
         if missing:
-            encode = _encoder(self.encoding)
-            fresh = {d: encode(t) for d, t in missing.items()}
+            counts = self.loader.count(self.encoding, list(missing.values())) if self.loader else None
+            if counts is None:
+                encode = _encoder(self.encoding)
+                counts = [encode(t) for t in missing.values()]
+            fresh = dict(zip(missing, counts, strict=True))
             if self.store:
                 self.store.save_token_counts(self.encoding, fresh)
             known = {**known, **fresh}
@@ -65,6 +73,81 @@ class TokenCounter:
 
     def count(self, text: str) -> int:
         return self.count_many([text])[0]
+
+
+class EncoderLoader:
+    """Loads an encoder in a forked child process while this one goes on, then counts over a pipe.
+
+    Building a tiktoken encoder takes ~130 ms and holds the GIL, so a thread would not overlap it with the index
+    refresh and ranking that `forge context` does meanwhile; a child process on another core does. If the child
+    cannot be made or dies, count() returns None and the caller loads the encoder itself.
+    """
+
+    def __init__(self, likely_encoding: str) -> None:
+        self.pid = 0
+        self.requests = self.replies = None
+        if not hasattr(os, "fork"):
+            return
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (to_child, from_parent, to_parent, from_child):
+                os.close(fd)
+            return
+        if pid == 0:                                # the child: never returns
+            os.close(from_parent)
+            os.close(to_parent)
+            _serve(likely_encoding, os.fdopen(to_child, "rb"), os.fdopen(from_child, "wb"))
+        os.close(to_child)
+        os.close(from_child)
+        self.pid = pid
+        self.requests = os.fdopen(from_parent, "wb")
+        self.replies = os.fdopen(to_parent, "rb")
+
+    def count(self, encoding: str, texts: list[str]) -> list[int] | None:
+        if not self.pid:
+            return None
+        try:
+            marshal.dump((encoding, texts), self.requests)
+            self.requests.flush()
+            counts = marshal.load(self.replies)
+        except (OSError, EOFError, ValueError, TypeError):
+            self.close()
+            return None
+        return counts if isinstance(counts, list) and len(counts) == len(texts) else None
+
+    def close(self) -> None:
+        if self.pid:
+            for stream in (self.requests, self.replies):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = 0
+
+
+def _serve(likely_encoding: str, requests, replies) -> None:
+    status = 0
+    try:
+        _encoder(likely_encoding)                   # the reason for the child: this, in parallel
+        while True:
+            try:
+                encoding, texts = marshal.load(requests)
+            except EOFError:
+                break
+            encode = _encoder(encoding)
+            marshal.dump([encode(t) for t in texts], replies)
+            replies.flush()
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)                            # no atexit handlers, no flushing the parent's buffers
 
 
 def _litellm_tokenizers() -> Path:
