@@ -49,12 +49,12 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
     root = tree.root_node
     spec = BY_NAME[language]
     found: list[tuple[int, int, str, str, object, bool]] = []   # start, end, kind, name, node, is_scope
-    references: Counter[str] = Counter()
+    raw_references: Counter[bytes] = Counter()
     for _pattern, captures in tree_sitter.QueryCursor(query(language)).matches(root):
         ref = captures.get("reference")
         if ref is not None:
             for node in ref:
-                references[source[node.start_byte:node.end_byte].decode("utf-8", "replace")] += 1
+                raw_references[source[node.start_byte:node.end_byte]] += 1
             continue
         for capture, nodes in captures.items():
             if capture == "name":
@@ -69,7 +69,8 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
             break
     definitions = _with_scopes(found, source, spec.body_fields)
     errors = _count_errors(root) if root.has_error else 0
-    return FileSymbols(tuple(definitions), dict(references), errors, source.count(b"\n") + 1)
+    references = {name.decode("utf-8", "replace"): n for name, n in raw_references.items()}
+    return FileSymbols(tuple(definitions), references, errors, source.count(b"\n") + 1)
 
 
 def _with_scopes(found, source: bytes, body_fields) -> list[Definition]:
