@@ -1,0 +1,45 @@
+; Definitions
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(class_declaration name: (identifier) @name) @definition.class
+; methods, and class fields holding a function (`handler = (e) => ...`): functions in a class are its methods
+(method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.function
+(field_definition
+  property: [(property_identifier) (private_property_identifier)] @name
+  value: [(arrow_function) (function_expression)]) @definition.function
+
+; Top-level `const f = () => ...` / `= function` (and var/let) are functions, `const X = class ...` a class,
+; any other top-level `const X = ...` a constant. The constant patterns match those declarators too and must come
+; after: for one node, the extractor keeps the earliest pattern's match (a list of every other kind of value
+; would do the same at three times the cost).
+(program (lexical_declaration (variable_declarator
+  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function))
+(program (export_statement declaration: (lexical_declaration (variable_declarator
+  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)))
+(program (variable_declaration (variable_declarator
+  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function))
+(program (lexical_declaration (variable_declarator name: (identifier) @name value: (class)) @definition.class))
+(program (export_statement declaration: (lexical_declaration (variable_declarator
+  name: (identifier) @name value: (class)) @definition.class)))
+(program (lexical_declaration kind: "const" (variable_declarator
+  name: (identifier) @name value: (_)) @definition.constant))
+(program (export_statement declaration: (lexical_declaration kind: "const" (variable_declarator
+  name: (identifier) @name value: (_)) @definition.constant)))
+; CommonJS: `exports.f = function ...`, `module.exports.f = (...) => ...`
+(program (expression_statement (assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: [(arrow_function) (function_expression)]) @definition.function))
+
+; References: calls (plain and method), constructed classes, base classes, JSX components, names passed on
+(call_expression function: (identifier) @reference)
+(call_expression function: (member_expression property: (property_identifier) @reference))
+(new_expression constructor: (identifier) @reference)
+(new_expression constructor: (member_expression property: (property_identifier) @reference))
+(class_heritage (identifier) @reference)
+(class_heritage (member_expression property: (property_identifier) @reference))
+(member_expression object: (identifier) @reference)
+(arguments (identifier) @reference)
+(jsx_opening_element name: (identifier) @reference (#match? @reference "^[A-Z]"))
+(jsx_self_closing_element name: (identifier) @reference (#match? @reference "^[A-Z]"))
+(jsx_opening_element name: (member_expression property: (property_identifier) @reference))
+(jsx_self_closing_element name: (member_expression property: (property_identifier) @reference))
