@@ -15,6 +15,9 @@ from forge.context.languages import BY_NAME, grammar, query
 SIGNATURE_CHARS = 240
 # A function inside one of these is a method.
 _COMMENT_STARTS = ("#", "//", "/*", "*")
+# Captures that mark parts of a definition, not a definition: its name and the type a method belongs to
+# (Go's receiver, C++'s Foo:: of an out-of-class definition).
+_NOT_DEFINITIONS = frozenset({"name", "qualifier"})
 _CONTAINERS = frozenset({"class", "struct", "trait", "interface", "impl", "enum", "union"})
 
 
@@ -48,24 +51,26 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
     tree = (parser or parser_for(language)).parse(source)
     root = tree.root_node
     spec = BY_NAME[language]
-    found: list[tuple[int, int, str, str, object, bool]] = []   # start, end, kind, name, node, is_scope
+    found: list[tuple] = []     # start, end, pattern, kind, name, qualifier, node, is_scope
     raw_references: Counter[bytes] = Counter()
-    for _pattern, captures in tree_sitter.QueryCursor(query(language)).matches(root):
+    for pattern, captures in tree_sitter.QueryCursor(query(language)).matches(root):
         ref = captures.get("reference")
         if ref is not None:
             for node in ref:
                 raw_references[source[node.start_byte:node.end_byte]] += 1
             continue
+        names = captures.get("name")
+        if not names:
+            continue
         for capture, nodes in captures.items():
-            if capture == "name":
+            if capture in _NOT_DEFINITIONS:
                 continue
             group, _, kind = capture.partition(".")
-            names = captures.get("name")
-            if not names:
-                continue
             node, name_node = nodes[0], names[0]
             name = source[name_node.start_byte:name_node.end_byte].decode("utf-8", "replace")
-            found.append((node.start_byte, node.end_byte, kind, name, node, group == "scope"))
+            owner = captures.get("qualifier")
+            qualifier = source[owner[0].start_byte:owner[0].end_byte].decode("utf-8", "replace") if owner else None
+            found.append((node.start_byte, node.end_byte, pattern, kind, name, qualifier, node, group == "scope"))
             break
     definitions = _with_scopes(found, source, spec.body_fields)
     errors = _count_errors(root) if root.has_error else 0
@@ -74,24 +79,30 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
 
 
 def _with_scopes(found, source: bytes, body_fields) -> list[Definition]:
-    # Sorted by start (outer first on ties), a stack of open ranges gives each definition its enclosing chain.
-    found.sort(key=lambda item: (item[0], -item[1]))
+    # Sorted by start (outer first on ties, then the earlier pattern), a stack of open ranges gives each
+    # definition its enclosing chain. When two patterns match one node the earlier pattern wins: queries rely on
+    # it (a const holding a function is a function, not a constant).
+    found.sort(key=lambda item: (item[0], -item[1], item[2]))
     stack: list[tuple[int, str, str]] = []     # end byte, name, kind
     seen: set[tuple[int, int]] = set()
     definitions = []
-    for start, end, kind, name, node, is_scope in found:
-        if (start, end) in seen:            # two patterns matched the same node
+    for start, end, _pattern, kind, name, qualifier, node, is_scope in found:
+        if (start, end) in seen:
             continue
         seen.add((start, end))
         while stack and stack[-1][0] <= start:
             stack.pop()
-        if kind == "function" and stack and stack[-1][2] in _CONTAINERS:
+        if kind == "function" and (qualifier or stack and stack[-1][2] in _CONTAINERS):
             kind = "method"
-        qualified = ".".join([entry[1] for entry in stack] + [name])
+        chain = [entry[1] for entry in stack] + ([qualifier] if qualifier else [])
+        qualified = ".".join([*chain, name])
         stack.append((end, name, kind))
         if is_scope:
             continue
-        definitions.append(Definition(name, qualified, kind, node.start_point[0] + 1, node.end_point[0] + 1,
+        end_row, end_column = node.end_point
+        # A node that ends with its line break (a #define) ends on the line before.
+        last_line = end_row if end_column == 0 and end_row > node.start_point[0] else end_row + 1
+        definitions.append(Definition(name, qualified, kind, node.start_point[0] + 1, last_line,
                                       _signature(node, source, body_fields)))
     return definitions
 
@@ -106,7 +117,8 @@ def _signature(node, source: bytes, body_fields) -> str:
             break
     head = source[node.start_byte:min(end, node.start_byte + SIGNATURE_CHARS * 4)].decode("utf-8", "replace")
     # A comment between the head and the body belongs to the body.
-    lines = [line for line in head.splitlines() if not line.lstrip().startswith(_COMMENT_STARTS)]
+    first, *rest = head.splitlines() or [""]
+    lines = [first, *(line for line in rest if not line.lstrip().startswith(_COMMENT_STARTS))]
     text = " ".join(" ".join(lines).split()).rstrip(" {=:")
     return text if len(text) <= SIGNATURE_CHARS else text[:SIGNATURE_CHARS - 1] + "…"
 

@@ -9,10 +9,10 @@ what they contain (a Rust impl, a C++ namespace), and `@reference` on identifier
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import PurePath
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ _BY_EXTENSION = {ext: spec for spec in LANGUAGES for ext in spec.extensions}
 
 def language_of(path: str) -> LanguageSpec | None:
     """The language a path's extension names, None for files forge does not index."""
-    return _BY_EXTENSION.get(PurePath(path).suffix.lower())
+    return _BY_EXTENSION.get(os.path.splitext(path)[1].lower())
 
 
 @cache

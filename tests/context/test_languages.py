@@ -190,10 +190,11 @@ def test_go():
         ("MaxShapes", "constant"), ("Small", "constant"), ("Large", "constant"),
         ("Size", "type"), ("Shape", "interface"), ("Shape.Area", "method"),
         ("Circle", "struct"), ("Registry", "type"),
-        ("NewCircle", "function"), ("Area", "method"), ("String", "method"), ("TotalArea", "function"),
+        ("NewCircle", "function"), ("Circle.Area", "method"), ("Circle.String", "method"),
+        ("TotalArea", "function"),
     ])
     assert the(symbols, "NewCircle").signature == "func NewCircle(r float64) *Circle"
-    assert the(symbols, "Area", "method").signature == "func (c *Circle) Area() float64"
+    assert the(symbols, "Circle.Area", "method").signature == "func (c *Circle) Area() float64"
     assert the(symbols, "Size").signature == "Size int"
     assert the(symbols, "MaxShapes").signature == "MaxShapes = 64"
     circle = the(symbols, "Circle")
@@ -673,3 +674,11 @@ def test_a_file_that_does_not_parse_keeps_what_comes_before_the_error(language, 
     assert symbols.error_nodes > 0
     found = [(d.qualified, d.kind) for d in symbols.definitions]
     assert found[:len(expected)] == expected
+
+
+def test_a_macro_keeps_its_head_and_ends_on_its_own_line():
+    symbols = extract(b"#define MAX 10\n#define SQ(x) ((x)*(x))\nint f(void) { return MAX; }\n", "c")
+    assert the(symbols, "MAX").signature == "#define MAX"
+    assert (the(symbols, "MAX").start_line, the(symbols, "MAX").end_line) == (1, 1)
+    assert the(symbols, "SQ").signature.startswith("#define SQ(x)")
+    assert (the(symbols, "f").start_line, the(symbols, "f").end_line) == (3, 3)

@@ -1,6 +1,11 @@
 ; Definitions
 (function_declaration name: (identifier) @name) @definition.function
-(method_declaration name: (field_identifier) @name) @definition.method
+(method_declaration
+  receiver: (parameter_list (parameter_declaration type: [(type_identifier) @qualifier
+                                                          (pointer_type (type_identifier) @qualifier)
+                                                          (generic_type type: (type_identifier) @qualifier)
+                                                          (pointer_type (generic_type type: (type_identifier) @qualifier))]))
+  name: (field_identifier) @name) @definition.method
 (type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
 (type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
 (type_spec
