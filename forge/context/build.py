@@ -225,12 +225,12 @@ def _module_tree(files) -> str:
     languages: dict[str, set[str]] = defaultdict(set)
     for f in files:
         parts = f.path.split("/")[:-1]
-        module = "/".join(parts[:3]) or "."
+        module = "/".join(parts[:3]) + "/" if parts else "(top level)"
         tally[module][0] += 1
         tally[module][1] += f.lines
         tally[module][2] += len(f.definitions)
         languages[module].add(f.language)
-    rows = [f"{module}/  {n} files, {lines:,} lines, {defs:,} definitions ({', '.join(sorted(languages[module]))})"
+    rows = [f"{module}  {n} files, {lines:,} lines, {defs:,} definitions ({', '.join(sorted(languages[module]))})"
             for module, (n, lines, defs) in sorted(tally.items())]
     return "Modules:\n" + "\n".join(rows)
 

@@ -38,6 +38,11 @@ class FileSymbols:
     lines: int
 
 
+def line_count(source: bytes) -> int:
+    """Lines as an editor shows them: a last line without its line break counts, an empty file has none."""
+    return source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+
+
 def parser_for(language: str):
     import tree_sitter
 
@@ -75,7 +80,7 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
     definitions = _with_scopes(found, source, spec.body_fields)
     errors = _count_errors(root) if root.has_error else 0
     references = {name.decode("utf-8", "replace"): n for name, n in raw_references.items()}
-    return FileSymbols(tuple(definitions), references, errors, source.count(b"\n") + 1)
+    return FileSymbols(tuple(definitions), references, errors, line_count(source))
 
 
 def _with_scopes(found, source: bytes, body_fields) -> list[Definition]:

@@ -34,10 +34,12 @@ def list_candidates(root: Path) -> tuple[list[Candidate], list[str]]:
         spec = language_of(rel)
         if spec is None:
             continue
+        full = os.path.join(root, rel)
         try:
-            st = os.stat(os.path.join(root, rel))
+            st = os.stat(full)
         except OSError as error:
-            notes.append(f"{rel}: cannot be read ({error.strerror})")
+            if os.path.lexists(full):   # a deleted tracked file is a pending change; a dangling link is news
+                notes.append(f"{rel}: cannot be read ({error.strerror})")
             continue
         if not stat.S_ISREG(st.st_mode):
             continue

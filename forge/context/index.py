@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from forge.context.extract import Definition, extract, parser_for
+from forge.context.extract import Definition, extract, line_count, parser_for
 from forge.context.files import list_candidates, skip_reason
 from forge.context.store import IndexStore
 from forge.paths import data_dir
@@ -147,7 +147,8 @@ def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = Fa
                                 digest_size=16).hexdigest()
     graph = store.graph(key, signature)
     files = [_indexed(row) for row in store.snapshot_rows(key)] if load or graph is None else []
-    stats.notes.extend(f"{f.path}: {f.note}" for f in files if f.note)
+    if load:
+        stats.notes.extend(f"{f.path}: {f.note}" for f in files if f.note)
     if graph is None:
         from forge.context.graph import file_graph
 
@@ -190,7 +191,7 @@ def _parse_chunk(items) -> list[tuple]:
     for digest, (language, data) in items:
         skip = skip_reason(data)
         if skip is not None:
-            rows.append((digest, language, "[]", "{}", 0, data.count(b"\n") + 1, skip, f"skipped: {skip}"))
+            rows.append((digest, language, "[]", "{}", 0, line_count(data), skip, f"skipped: {skip}"))
             continue
         parser = parsers.get(language) or parsers.setdefault(language, parser_for(language))
         symbols = extract(data, language, parser)

@@ -123,7 +123,8 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
             in_named = [(p, d) for p, d in hits if p in named_files]
             hits = in_named or hits
             specificity = 1.0 / math.sqrt(len(hits))
-            score = SCORES["symbol"] * (1.5 if score_key == "failure" else 1.0)
+            # A name in failure output (the callee on the failing line) ranks below the place that failed.
+            score = SCORES["symbol"] * (1.25 if score_key == "failure" else 1.0)
             for path, definition in hits:
                 add(path, definition, score * specificity, f"named: {symbol}")
     for word in mentions.identifiers:

@@ -309,6 +309,13 @@ PLAIN_FAILURES = [
     "pkg/other.py:7: in fill\nE   assert 3 == 4\n",
     'Traceback (most recent call last):\n  File "/home/ci/build/pkg/other.py", line 7, in fill\nValueError: no\n',
 ]
+# Failure output that also names a definition elsewhere (the call on the failing line, mypy's quoted callee).
+NAMING_FAILURES = [
+    "pkg/other.py:7:9: error: Argument 1 to \"add_row\" of \"Table\" has incompatible type \"str\"; "
+    "expected \"int\"  [arg-type]\nFound 1 error in 1 file (checked 4 source files)\n",
+    "    def test_fill():\n>       assert compute_total(3) == 4\n\npkg/other.py:7: in fill\n"
+    "    table.add_row(i)\nE   TypeError: bad row\n",
+]
 
 
 def _check_failure_first(forge_env, tmp_path, failure: str) -> None:
@@ -328,6 +335,11 @@ def _check_failure_first(forge_env, tmp_path, failure: str) -> None:
 
 @pytest.mark.parametrize("failure", PLAIN_FAILURES)
 def test_a_failure_puts_the_place_it_points_at_first(forge_env, tmp_path, failure):
+    _check_failure_first(forge_env, tmp_path, failure)
+
+
+@pytest.mark.parametrize("failure", NAMING_FAILURES)
+def test_the_failing_place_outranks_names_in_the_failure_text(forge_env, tmp_path, failure):
     _check_failure_first(forge_env, tmp_path, failure)
 
 

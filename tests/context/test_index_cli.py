@@ -115,6 +115,10 @@ def note_for(report: dict, path: str) -> str:
     return found[0]
 
 
+def physical_lines(root: Path, rel: str) -> int:
+    return len((root / rel).read_bytes().splitlines())
+
+
 # ---------------------------------------------------------------- counts
 
 def test_json_counts_files_definitions_and_languages(forge_env):
@@ -146,6 +150,15 @@ def test_stats_text_mentions_each_language(forge_env):
     assert len(python) == 1 and python[0].split()[1:3] == ["5", "files"] and "8 definitions" in python[0]
     assert len(javascript) == 1 and javascript[0].split()[1:3] == ["1", "files"] and "2 definitions" in javascript[0]
     assert any(line == f"index: {forge_env.home / 'index.db'}" for line in lines)
+
+
+def test_line_counts_are_the_files_lines(forge_env):
+    make_project(forge_env.cwd)
+    write(forge_env.cwd, "no_newline.py", "def tail():\n    return 1")      # last line without a newline
+    report = index(forge_env)
+    files = [*PYTHON_FILES, *JS_FILES, "no_newline.py"]
+    assert report["lines"] == sum(physical_lines(forge_env.cwd, rel) for rel in files)
+    assert languages(report)["javascript"]["lines"] == physical_lines(forge_env.cwd, "web/util.js") == 7
 
 
 def test_index_from_a_subdirectory_indexes_the_whole_repository(forge_env):
@@ -261,6 +274,16 @@ def test_binary_huge_and_generated_files_are_skipped_with_a_note(forge_env):
         assert f"{name}: named in the request but not found in the index" in data["notes"]
 
 
+def test_each_note_is_given_once(forge_env):
+    make_project(forge_env.cwd, js=False)
+    write(forge_env.cwd, "blob.py", b"\x00\x01binary")
+    write(forge_env.cwd, "broken.py", "def broken(:\n    pass\n")
+    for run in range(2):
+        report = index(forge_env)
+        assert sorted(report["notes"]) == sorted(set(report["notes"])), (run, report["notes"])
+        assert len(report["notes"]) == 2, (run, report["notes"])
+
+
 def test_a_file_with_a_syntax_error_is_still_indexed(forge_env):
     make_project(forge_env.cwd, js=False)
     write(forge_env.cwd, "broken.py", "def good_before(x):\n    return x * 2\n\n\ndef broken(:\n    pass\n")
@@ -309,3 +332,13 @@ def test_concurrent_index_runs_on_a_fresh_index(forge_env):
         assert json.loads(stdout)["files"] == 6
     after = index(forge_env)
     assert after["parsed"] == 0 and after["files"] == 6 and after["definitions"] == 10
+
+
+def test_a_deleted_tracked_file_is_dropped_without_a_note(forge_env):
+    make_project(forge_env.cwd, js=False)       # committed: the deletion is a pending change
+    first = index(forge_env)
+    victim = "pkg/other.py"
+    (forge_env.cwd / victim).unlink()
+    report = index(forge_env)
+    assert report["files"] == first["files"] - 1
+    assert not any(victim in note for note in report["notes"]), report["notes"]
