@@ -62,7 +62,7 @@ def extract(source: bytes, language: str, parser=None) -> FileSymbols:
         ref = captures.get("reference")
         if ref is not None:
             for node in ref:
-                raw_references[source[node.start_byte:node.end_byte]] += 1
+                raw_references[node.text] += 1
             continue
         names = captures.get("name")
         if not names:
