@@ -172,6 +172,11 @@ def main() -> int:
 
         os.environ["FORGE_HOME"] = str(root / "call-bench-home")  # the calls' ledger, inside the temp dir
         routing.extend(call_overhead(calls=50 if args.quick else 200))
+        print("context benchmarks ...", file=sys.stderr)
+        import context
+
+        context_rows, _misses = context.run(args.quick)
+        routing.extend(context_rows)
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:

@@ -43,12 +43,18 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
     if budget < MIN_BUDGET:
         raise UsageError(f"--budget {budget} is too small", f"pass at least {MIN_BUDGET} tokens")
     sent = _previous_sent(previous) if previous else {}
+    notes = []
+    if sent and not config.context.differential:
+        sent = {}
+        notes.append("context.differential is false: everything is sent again, --previous only read")
     failure_text = _read_text(failure, "--failure") if failure else None
     profile = analyse_task(request, known_task_types=frozenset(config.ladders))
     target, target_note = _target_model(st, profile, model)
     litellm_model = config.models[target].litellm_model if target else None
     encoding = encoding_for(litellm_model) if litellm_model else "cl100k_base"
     root = (paths.repo_root(st.directory) or st.directory).resolve()
+    if mode == "auto" and not config.context.summarized:
+        mode = "targeted"               # summaries are switched off; --mode summary still asks for one
     wants_summary = mode == "summary" or (mode == "auto" and not failure_text and profile.intent in SUMMARY_INTENTS)
     store = open_store()
     try:
@@ -58,13 +64,14 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
         pack = build_context(snap, req, _line_reader(root), TokenCounter(encoding, store, loader))
     finally:
         store.close()
-    notes = [*([target_note] if target_note else []), *pack.notes]
+    notes = [*([target_note] if target_note else []), *notes, *pack.notes]
     if as_json:
         output.print_json({
             "request": request, "root": str(root), "model": target, "litellm_model": litellm_model,
             "encoding": encoding, "mode": pack.mode, "budget": budget, "tokens": pack.tokens,
             "omitted": pack.omitted, "index": {"files": snap.stats.files, "parsed": snap.stats.parsed,
-                                               "seconds": round(snap.stats.seconds, 4)},
+                                               "seconds": round(snap.stats.seconds, 4),
+                                               "graph_rebuilt": snap.stats.graph_rebuilt},
             "items": [{**item.as_json(), "text": item.text} for item in pack.items],
             "notes": notes, "sent": {**sent, **pack.sent()}, "text": pack.text()})
         return

@@ -25,7 +25,7 @@ def run(st: CliState, *, stats: bool, as_json: bool) -> None:
     if as_json:
         output.print_json({"root": str(root), "index": str(index_file()), "seconds": round(result.seconds, 4),
                            "files": result.files, "parsed": result.parsed, "reread": result.reread,
-                           "bytes_parsed": result.bytes_parsed, "graph_rebuilt": result.graph_rebuilt,
+                           "bytes_parsed": result.bytes_parsed,
                            **{k: v for k, v in totals.items() if k != "files"},
                            "languages": per_language, "notes": notes})
         return

@@ -148,10 +148,13 @@ def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = Fa
     stats.files = len(hashes)
     signature = hashlib.blake2b("\n".join(f"{p}\0{hashes[p]}" for p in sorted(hashes)).encode(),
                                 digest_size=16).hexdigest()
+    if not load:
+        # The file graph is built when a context first needs it: `forge index` stays a parse-and-store pass.
+        stats.seconds = time.perf_counter() - started
+        return stats, [], None
+    files = [_indexed(row) for row in store.snapshot_rows(key)]
+    stats.notes.extend(f"{f.path}: {f.note}" for f in files if f.note)
     graph = store.graph(key, signature)
-    files = [_indexed(row) for row in store.snapshot_rows(key)] if load or graph is None else []
-    if load:
-        stats.notes.extend(f"{f.path}: {f.note}" for f in files if f.note)
     if graph is None:
         from forge.context.graph import file_graph
 

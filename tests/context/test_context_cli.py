@@ -269,6 +269,28 @@ def test_an_architecture_request_is_a_summary_in_auto_mode(forge_env):
     assert not [item for item in forced["items"] if item["kind"] == "summary"]
 
 
+def test_summaries_switched_off_in_routing_toml(forge_env):
+    make_project(forge_env.cwd)
+    request = "redesign the architecture of the storage layer"
+    off = json.loads(forge_env.run("--set", "context.summarized=false", "context", request, "--json").stdout)
+    assert off["mode"] == "targeted"
+    asked = json.loads(forge_env.run("--set", "context.summarized=false", "context", request, "--mode", "summary",
+                                     "--json").stdout)
+    assert asked["mode"] == "summary"
+
+
+def test_differential_context_switched_off_sends_everything_again(forge_env, tmp_path):
+    make_project(forge_env.cwd)
+    request = "fix `summarise` for empty tables"
+    first = context(forge_env, request)
+    previous = tmp_path / "first.json"
+    previous.write_text(json.dumps(first))
+    again = json.loads(forge_env.run("--set", "context.differential=false", "context", request, "--previous",
+                                     str(previous), "--json").stdout)
+    assert [item["key"] for item in again["items"]] == [item["key"] for item in first["items"]]
+    assert any("context.differential is false" in note for note in again["notes"])
+
+
 # ---------------------------------------------------------------- follow-ups
 
 def test_a_follow_up_refers_to_what_was_sent(forge_env, tmp_path):
