@@ -23,6 +23,9 @@ EXCERPT_SHARE = 0.75
 # One definition longer than this share of the budget is cut to its head.
 MAX_EXCERPT_SHARE = 0.4
 _ELIDED = "⋮"
+USED_BY_WEIGHT = 0.5        # rank sent from a definition back to the files that use it, against the forward edge
+BACKGROUND_SHARE = 0.1      # the part of the personalisation spread over every file
+STRONG_WEIGHT = 4.0         # a named file (5), a location (10) or a named symbol's file; a bare word is 3 at most
 _BATCH = 64
 _SMALLEST_ITEM = 8          # tokens: below this nothing more fits
 _REFERENCE_TOKENS = 16      # held back per item that is only referred to
@@ -91,7 +94,7 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
     mode = _mode(req, mentions, matches)
     notes = _notes(snapshot, mentions, matches)
     if mode == "summary":
-        candidates = _summary_items(snapshot, ranks, req.recent_commits)
+        candidates = _summary_items(snapshot, ranks, matches.file_weights, req.recent_commits)
     else:
         candidates = _targeted_items(snapshot, matches, ranks, read_lines, req.budget, counter)
     items, omitted = _fit(candidates, req, counter)
@@ -102,11 +105,26 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
 
 def _file_ranks(graph: dict, weights: dict[str, float]) -> dict[str, float]:
     nodes = graph["nodes"]
+    if not nodes:
+        return {}
     position = {path: i for i, path in enumerate(nodes)}
+    # Callers matter too: the test that uses a function belongs with it. Edges run from a file to the files it
+    # uses; a weaker edge back lets rank flow to the users of what the request names.
+    edges = graph["edges"] + [[dst, src, w * USED_BY_WEIGHT] for src, dst, w in graph["edges"]]
     personal = {position[p]: w for p, w in weights.items() if p in position and w > 0}
-    scores = pagerank(len(nodes), graph["edges"], personal or None)
+    if personal:
+        # A little of every file, so files unrelated to the request still order by how central they are.
+        total = sum(personal.values())
+        share = (1 - BACKGROUND_SHARE) / total
+        personal = {i: BACKGROUND_SHARE / len(nodes) + personal.get(i, 0.0) * share for i in range(len(nodes))}
+    scores = pagerank(len(nodes), edges, personal or None)
     top = max(scores, default=0.0) or 1.0
     return {path: scores[i] / top for i, path in enumerate(nodes)}
+
+
+def map_order(ranks: dict[str, float], weights: dict[str, float]) -> list[str]:
+    """Files the request points at strongly (named, located, a named symbol's home) first, then by rank."""
+    return sorted(ranks, key=lambda p: (weights.get(p, 0.0) < STRONG_WEIGHT, -ranks[p]))
 
 
 def _mode(req: ContextRequest, mentions: Mentions, matches: Matches) -> str:
@@ -141,7 +159,7 @@ def _targeted_items(snapshot, matches: Matches, ranks, read_lines: LineReader, b
             shown.add((target.path, target.definition.qualified))
         items.append(item)
     _cut_long_excerpts(items, int(budget * MAX_EXCERPT_SHARE), counter)
-    for path in sorted(ranks, key=lambda p: -ranks[p]):
+    for path in map_order(ranks, matches.file_weights):
         block = _map_block(path, defs_of.get(path, []), shown)
         if block:
             items.append(ContextItem("map", f"map:{path}", block, f"file rank {ranks[path]:.3f}", path=path,
@@ -202,7 +220,7 @@ def _indent_of(line: str) -> str:
 
 # ---------------------------------------------------------------- summary
 
-def _summary_items(snapshot, ranks, recent_commits: list[str]) -> list[ContextItem]:
+def _summary_items(snapshot, ranks, weights, recent_commits: list[str]) -> list[ContextItem]:
     items = [ContextItem("summary", "summary:modules", _module_tree(snapshot.files), "module tree", score=3.0),
              ContextItem("summary", "summary:dependencies", _dependencies(snapshot.graph),
                          "dependencies between modules", score=2.0)]
@@ -210,7 +228,7 @@ def _summary_items(snapshot, ranks, recent_commits: list[str]) -> list[ContextIt
         items.append(ContextItem("summary", "summary:commits", "Recent commits:\n" + "\n".join(
             f"- {subject}" for subject in recent_commits), "recent commit subjects", score=1.0))
     defs_of = {f.path: f.definitions for f in snapshot.files}
-    for path in sorted(ranks, key=lambda p: -ranks[p]):
+    for path in map_order(ranks, weights):
         public = [d for d in defs_of.get(path, []) if d.qualified.count(".") <= 1
                   and not any(part.startswith("_") for part in d.qualified.split("."))]
         if public:

@@ -14,13 +14,21 @@ from collections import defaultdict
 # A name defined in many files says little about which one is meant (get, run, __init__).
 _COMMON_DEFINERS = 5
 _WEAK = 0.1
+_PLAIN = 0.3
 
 
 def name_weight(name: str, definers: int) -> float:
     weight = 1.0 / definers
     if definers > _COMMON_DEFINERS or len(name) < 3 or name.startswith("__"):
         weight *= _WEAK
+    elif not _distinctive(name):
+        weight *= _PLAIN      # add, get, close: often a method of something else entirely
     return weight
+
+
+def _distinctive(name: str) -> bool:
+    core = name.strip("_")
+    return len(core) >= 8 or "_" in core or any(c.isupper() for c in core[1:])
 
 
 def file_graph(files) -> dict:
