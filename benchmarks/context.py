@@ -21,6 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from run import wall_ms  # noqa: E402  (benchmarks/run.py: one way to time a command)
+
 SITE = Path(sysconfig.get_paths()["purelib"])
 SPEED_PACKAGES = ("rich", "click", "requests", "typer", "networkx")
 SPEED_LINES = 100_000
@@ -124,20 +126,12 @@ def context_latency(tmp: Path, repo: Path, quick: bool) -> list[dict]:
              "HTTPAdapter.send", "betweenness_centrality", "Syntax.highlight", "Panel.fit", "Layout.split"]
     runs = 3 if quick else 7
 
-    def wall(argv) -> float:
-        t0 = time.perf_counter()
-        proc = subprocess.run(argv, env=env, cwd=repo, capture_output=True)
-        elapsed = (time.perf_counter() - t0) * 1000
-        if proc.returncode != 0:
-            sys.exit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode(errors='replace')}")
-        return elapsed
-
     base, same, fresh = [], [], []
     request = "fix `Table.add_row` when a cell is None"
     for i in range(runs + 2):
-        b = wall([python, "-c", "pass"])
-        s = wall([python, "-m", "forge", "context", request])
-        f = wall([python, "-m", "forge", "context", f"make `{names[i % len(names)]}` faster ({i})"])
+        b = wall_ms([python, "-c", "pass"], env, repo)
+        s = wall_ms([python, "-m", "forge", "context", request], env, repo)
+        f = wall_ms([python, "-m", "forge", "context", f"make `{names[i % len(names)]}` faster ({i})"], env, repo)
         if i >= 2:
             base.append(b), same.append(s), fresh.append(f)
     rows = []

@@ -21,24 +21,24 @@ class LanguageSpec:
     module: str                 # the grammar wheel's module
     function: str               # its function returning the language pointer
     extensions: tuple[str, ...]
-    query_file: str
+    query_files: tuple[str, ...]     # joined in order: for one node, an earlier pattern wins
     body_fields: tuple[str, ...] = ("body",)   # a signature ends where the first of these children starts
 
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
-    LanguageSpec("python", "tree_sitter_python", "language", (".py", ".pyi"), "python.scm"),
-    LanguageSpec("rust", "tree_sitter_rust", "language", (".rs",), "rust.scm"),
+    LanguageSpec("python", "tree_sitter_python", "language", (".py", ".pyi"), ("python.scm",)),
+    LanguageSpec("rust", "tree_sitter_rust", "language", (".rs",), ("rust.scm",)),
     LanguageSpec("javascript", "tree_sitter_javascript", "language", (".js", ".mjs", ".cjs", ".jsx"),
-                 "javascript.scm", ("body", "value", "right")),
+                 ("javascript.scm", "ecmascript_top_level.scm"), ("body", "value", "right")),
     LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", (".ts", ".mts", ".cts"),
-                 "typescript.scm", ("body", "value", "right")),
-    LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", (".tsx",), "typescript.scm",
-                 ("body", "value", "right")),
-    LanguageSpec("go", "tree_sitter_go", "language", (".go",), "go.scm"),
-    LanguageSpec("java", "tree_sitter_java", "language", (".java",), "java.scm"),
-    LanguageSpec("c", "tree_sitter_c", "language", (".c", ".h"), "c.scm", ("body", "value")),
+                 ("typescript.scm", "ecmascript_top_level.scm"), ("body", "value", "right")),
+    LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", (".tsx",),
+                 ("typescript.scm", "ecmascript_top_level.scm"), ("body", "value", "right")),
+    LanguageSpec("go", "tree_sitter_go", "language", (".go",), ("go.scm",)),
+    LanguageSpec("java", "tree_sitter_java", "language", (".java",), ("java.scm",)),
+    LanguageSpec("c", "tree_sitter_c", "language", (".c", ".h"), ("c.scm",), ("body", "value")),
     LanguageSpec("cpp", "tree_sitter_cpp", "language", (".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++"),
-                 "cpp.scm", ("body", "value")),
+                 ("cpp.scm",), ("body", "value")),
 )
 
 BY_NAME = {spec.name: spec for spec in LANGUAGES}
@@ -64,5 +64,6 @@ def query(name: str):
     """The compiled definitions-and-references query for a language."""
     import tree_sitter
 
-    source = resources.files("forge.context.queries").joinpath(BY_NAME[name].query_file).read_text("utf-8")
+    folder = resources.files("forge.context.queries")
+    source = "\n".join(folder.joinpath(part).read_text("utf-8") for part in BY_NAME[name].query_files)
     return tree_sitter.Query(grammar(name), source)

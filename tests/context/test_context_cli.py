@@ -4,52 +4,11 @@ summaries, follow-ups that refer to what was sent, retries that start from the f
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-STORE = '''"""Storage."""
-
-
-class Table:
-    """A table of rows."""
-
-    def __init__(self):
-        self.rows = []
-
-    def add_row(self, row):
-        self.rows.append(row)
-        return len(self.rows)
-
-
-def open_table():
-    return Table()
-'''
-
-OTHER = '''from pkg.store import open_table
-
-
-def fill(n):
-    table = open_table()
-    for i in range(n):
-        table.add_row(i)
-    return table
-
-
-def summarise(table):
-    total = 0
-    for row in table.rows:
-        total += row
-    return total
-'''
-
-MAIN = '''from pkg.other import fill, summarise
-
-
-def compute_total(n):
-    return summarise(fill(n))
-'''
+from tests.context.sample_project import MAIN, OTHER, STORE, git, write
 
 CLI = '''from pkg.other import fill
 from pkg.store import open_table
@@ -61,17 +20,6 @@ def run_cli(argv):
 '''
 
 COMMITS = ("storage: introduce zebra-striped pages", "cli: add the quokka flag for verbose output")
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def make_project(root: Path) -> None:

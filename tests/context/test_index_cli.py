@@ -10,47 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-STORE = '''"""Storage."""
-
-
-class Table:
-    """A table of rows."""
-
-    def __init__(self):
-        self.rows = []
-
-    def add_row(self, row):
-        self.rows.append(row)
-        return len(self.rows)
-
-
-def open_table():
-    return Table()
-'''
-
-OTHER = '''from pkg.store import open_table
-
-
-def fill(n):
-    table = open_table()
-    for i in range(n):
-        table.add_row(i)
-    return table
-
-
-def summarise(table):
-    total = 0
-    for row in table.rows:
-        total += row
-    return total
-'''
-
-MAIN = '''from pkg.other import fill, summarise
-
-
-def compute_total(n):
-    return summarise(fill(n))
-'''
+from tests.context.sample_project import MAIN, OTHER, STORE, git, write
 
 UTIL_JS = '''function formatName(first, last) {
   return first + " " + last;
@@ -65,20 +25,6 @@ function greet(user) {
 # summarise. main.py: compute_total. web/util.js: formatName, greet.
 PYTHON_FILES = {"app.py": 1, "pkg/__init__.py": 0, "pkg/store.py": 4, "pkg/other.py": 2, "main.py": 1}
 JS_FILES = {"web/util.js": 2}
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def write(root: Path, rel: str, content: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def make_project(root: Path, *, js: bool = True) -> None:

@@ -20,28 +20,6 @@
 (internal_module name: [(identifier) (nested_identifier)] @name) @scope.namespace
 (module name: [(identifier) (nested_identifier)] @name) @scope.namespace
 
-; Top-level `const f = () => ...` / `= function` (and var/let) are functions, `const X = class ...` a class,
-; any other top-level `const X = ...` a constant. The constant patterns match those declarators too and must come
-; after: for one node, the extractor keeps the earliest pattern's match (a list of every other kind of value
-; would do the same at three times the cost).
-(program (lexical_declaration (variable_declarator
-  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function))
-(program (export_statement declaration: (lexical_declaration (variable_declarator
-  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)))
-(program (variable_declaration (variable_declarator
-  name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @definition.function))
-(program (lexical_declaration (variable_declarator name: (identifier) @name value: (class)) @definition.class))
-(program (export_statement declaration: (lexical_declaration (variable_declarator
-  name: (identifier) @name value: (class)) @definition.class)))
-(program (lexical_declaration kind: "const" (variable_declarator
-  name: (identifier) @name value: (_)) @definition.constant))
-(program (export_statement declaration: (lexical_declaration kind: "const" (variable_declarator
-  name: (identifier) @name value: (_)) @definition.constant)))
-; CommonJS: `exports.f = function ...`, `module.exports.f = (...) => ...`
-(program (expression_statement (assignment_expression
-  left: (member_expression property: (property_identifier) @name)
-  right: [(arrow_function) (function_expression)]) @definition.function))
-
 ; References: calls (plain and method), constructed classes, base classes and interfaces, JSX components,
 ; names passed on, and types in type positions
 (call_expression function: (identifier) @reference)
