@@ -3,10 +3,12 @@ realistic file, and a file that does not parse still yields what comes before it
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from forge.context.extract import extract
-from forge.context.languages import LANGUAGES, query
+from forge.context.extract import SIGNATURE_CHARS, Definition, extract
+from forge.context.languages import LANGUAGES, language_of, query, sniff_language
 
 
 def definitions(symbols) -> list[tuple[str, str]]:
@@ -122,6 +124,7 @@ def test_rust():
     assert the(symbols, "Shape.area").signature == "fn area(&self) -> f64;"
     assert the(symbols, "Circle").signature == "pub struct Circle"
     assert the(symbols, "MAX_SHAPES").signature == "pub const MAX_SHAPES: usize = 64;"
+    assert the(symbols, "square").signature == "macro_rules! square"      # not its rules
     trait = the(symbols, "Shape")
     assert (trait.start_line, trait.end_line) == (7, 12)
     total = the(symbols, "total_area")
@@ -197,6 +200,8 @@ def test_go():
     assert the(symbols, "Circle.Area", "method").signature == "func (c *Circle) Area() float64"
     assert the(symbols, "Size").signature == "Size int"
     assert the(symbols, "MaxShapes").signature == "MaxShapes = 64"
+    assert the(symbols, "Circle", "struct").signature == "Circle struct"      # not its fields
+    assert the(symbols, "Shape", "interface").signature == "Shape interface"
     circle = the(symbols, "Circle")
     assert (circle.start_line, circle.end_line) == (23, 26)
     total = the(symbols, "TotalArea")
@@ -420,17 +425,20 @@ def test_cpp():
         ("shapes.Box", "struct"), ("shapes.Box.area", "method"),
         ("shapes.Circle", "class"), ("shapes.Circle.Circle", "method"), ("shapes.Circle.area", "method"),
         ("shapes.Circle.operator==", "method"),
-        # out-of-class definitions `Circle::Circle`, `Circle::area`, `Shape::make`: methods named by their last part
-        ("shapes.Circle", "method"), ("shapes.area", "method"), ("shapes.make", "method"),
+        # out-of-class definitions `Circle::Circle`, `Circle::area`, `Shape::make`: the same names as the
+        # declarations in their class
+        ("shapes.Circle.Circle", "method"), ("shapes.Circle.area", "method"), ("shapes.Shape.make", "method"),
         ("total", "function"),
     ])
     assert the(symbols, "shapes.Circle", "class").signature == "class Circle final : public Shape"
     assert the(symbols, "shapes.Box").signature == "struct Box : public Shape"
-    assert the(symbols, "shapes.area", "method").signature == "Area Circle::area() const"
-    assert the(symbols, "shapes.Shape.make").signature == "static std::unique_ptr<Shape> make(Kind kind);"
+    area = [d for d in symbols.definitions if d.qualified == "shapes.Circle.area"]
+    assert [d.signature for d in area] == ["Area area() const override;", "Area Circle::area() const"]
+    make = [d for d in symbols.definitions if d.qualified == "shapes.Shape.make"]
+    assert [d.signature for d in make] == ["static std::unique_ptr<Shape> make(Kind kind);",
+                                           "std::unique_ptr<Shape> Shape::make(Kind kind)"]
+    assert (make[1].start_line, make[1].end_line) == (41, 44)
     assert the(symbols, "total").signature == "double total(const std::vector<shapes::Shape *> &all)"
-    make = the(symbols, "shapes.make")
-    assert (make.start_line, make.end_line) == (41, 44)
     assert {"Shape", "Circle", "Box", "Kind", "Area", "make", "make_unique", "area", "unique_ptr"} \
         <= symbols.references.keys()
     assert symbols.error_nodes == 0
@@ -508,7 +516,12 @@ def test_javascript():
     assert the(symbols, "totalArea").signature == "function totalArea(shapes)"
     assert the(symbols, "Circle").signature == "class Circle extends Shape"
     assert the(symbols, "Shape.label").signature == "get label()"
-    assert the(symbols, "makeCircle").signature == "module.exports.makeCircle"
+    assert the(symbols, "makeCircle").signature == "module.exports.makeCircle = function (r)"
+    assert the(symbols, "double").signature == "double = (x) =>"               # up to the function's body
+    assert the(symbols, "square").signature == "square = function (x)"
+    assert the(symbols, "Shape.onResize").signature == "onResize = (event) =>"
+    assert the(symbols, "MAX_SHAPES").signature == "MAX_SHAPES = 64"           # a constant shows its value
+    assert the(symbols, "DEFAULTS").signature == 'DEFAULTS = { unit: "cm" }'
     shape = the(symbols, "Shape")
     assert (shape.start_line, shape.end_line) == (13, 32)
     assert (the(symbols, "square").start_line, the(symbols, "square").end_line) == (8, 10)
@@ -587,7 +600,9 @@ def test_typescript(language):
     assert the(symbols, "totalArea").signature == "function totalArea(shapes: ShapeMap): number"
     assert the(symbols, "Base").signature == "abstract class Base implements Shape"
     assert the(symbols, "Shape.area").signature == "area(): number"
-    assert the(symbols, "ShapeMap").signature == "type ShapeMap"
+    assert the(symbols, "ShapeMap").signature == "type ShapeMap = Map<string, Shape>;"
+    assert the(symbols, "double").signature == "double = (x: number): number =>"
+    assert the(symbols, "MAX_SHAPES").signature == "MAX_SHAPES: number = 64"
     base = the(symbols, "Base")
     assert (base.start_line, base.end_line) == (20, 29)
     refs = symbols.references
@@ -641,6 +656,7 @@ def test_tsx():
     ])
     card = the(symbols, "Card")
     assert (card.start_line, card.end_line) == (13, 21)
+    assert card.signature == "Card = ({ title, onOpen }: CardProps) =>"
     refs = symbols.references
     assert {"Button", "Card", "Panel", "CardProps", "State", "Component", "useState"} <= refs.keys()
     assert refs["Card"] == 2                    # the components rendered, not the tags of plain elements
@@ -682,3 +698,171 @@ def test_a_macro_keeps_its_head_and_ends_on_its_own_line():
     assert (the(symbols, "MAX").start_line, the(symbols, "MAX").end_line) == (1, 1)
     assert the(symbols, "SQ").signature.startswith("#define SQ(x)")
     assert (the(symbols, "f").start_line, the(symbols, "f").end_line) == (3, 3)
+
+
+DECORATED = b"""\
+import functools
+
+
+class Temperature:
+    @property
+    def celsius(self) -> float:
+        return self._c
+
+    @celsius.setter
+    def celsius(self, value: float) -> None:
+        self._c = value
+
+    @staticmethod
+    @functools.lru_cache(maxsize=None, typed=False)
+    def parse(text):
+        return float(text)
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: float
+
+
+def plain():
+    pass
+"""
+
+
+def test_a_decorated_definition_starts_at_its_first_decorator():
+    symbols = extract(DECORATED, "python")
+    assert definitions(symbols) == sorted([
+        ("Temperature", "class"), ("Temperature.celsius", "method"), ("Temperature.celsius", "method"),
+        ("Temperature.parse", "method"), ("Reading", "class"), ("plain", "function"),
+    ])                                  # each decorated def once, not also as `celsius.celsius`
+    getter, setter = [d for d in symbols.definitions if d.name == "celsius"]
+    assert (getter.start_line, getter.end_line) == (5, 7)
+    assert (setter.start_line, setter.end_line) == (9, 11)
+    assert getter.signature == "@property def celsius(self) -> float"
+    assert setter.signature == "@celsius.setter def celsius(self, value: float) -> None"
+    parse = the(symbols, "Temperature.parse")
+    assert (parse.start_line, parse.end_line) == (13, 16)
+    assert parse.signature == "@staticmethod @functools.lru_cache(…) def parse(text)"    # a long decorator shortened
+    reading = the(symbols, "Reading")
+    assert (reading.start_line, reading.end_line) == (19, 21)
+    assert reading.signature == "@dataclass(frozen=True) class Reading"
+    assert (the(symbols, "plain").start_line, the(symbols, "plain").signature) == (24, "def plain()")
+    assert {"property", "staticmethod", "lru_cache", "dataclass"} <= symbols.references.keys()
+
+
+@pytest.mark.parametrize(("language", "source", "expected"), [
+    ("python",
+     b"X = 1\n\nclass A:\n    class B:\n        def m(self):\n            def helper():\n                class Local:\n"
+     b"                    def inner(self): pass\n\n@deco\ndef f():\n    @deco\n    def g(): pass\n",
+     [("X", False), ("A", False), ("A.B", False), ("A.B.m", False), ("A.B.m.helper", True),
+      ("A.B.m.helper.Local", True), ("A.B.m.helper.Local.inner", True), ("f", False), ("f.g", True)]),
+    ("javascript",
+     b"class A { m() { function h() {} } }\nfunction f() { class L { n() {} } }\nconst g = () => 1;\n",
+     [("A", False), ("A.m", False), ("A.m.h", True), ("f", False), ("f.L", True), ("f.L.n", True), ("g", False)]),
+    ("rust",
+     b"mod m { pub struct S; impl S { fn a(&self) { fn b() {} } } }\nfn f() { struct T; const C: i32 = 1; }\n",
+     [("m", False), ("m.S", False), ("m.S.a", False), ("m.S.a.b", True), ("f", False), ("f.T", True),
+      ("f.C", True)]),
+    ("java",
+     b"class A { class B { void m() { class L { void n() {} } } } }\n",
+     [("A", False), ("A.B", False), ("A.B.m", False), ("A.B.m.L", True), ("A.B.m.L.n", True)]),
+    ("cpp",
+     b"namespace n { struct S { void a() { struct L { int g() { return 1; } }; } }; }\n",
+     [("n.S", False), ("n.S.a", False), ("n.S.a.L", True), ("n.S.a.L.g", True)]),
+])
+def test_a_definition_inside_a_function_body_is_local(language, source, expected):
+    symbols = extract(source, language)
+    assert [(d.qualified, d.local) for d in symbols.definitions] == expected
+
+
+def test_a_definition_round_trips_through_json_as_a_list():
+    definition = extract(b"def f():\n    def g(): pass\n", "python").definitions[1]
+    row = json.loads(json.dumps(definition))
+    assert row[-1] is True and Definition._make(row) == definition
+
+
+CPP_OUT_OF_CLASS = b"""\
+namespace geo {
+class Circle {
+public:
+    ~Circle();
+    double area() const;
+    Circle &operator=(const Circle &other);
+};
+
+double Circle::area() const { return 3.14 * r_ * r_; }
+Circle::~Circle() {}
+Circle &Circle::operator=(const Circle &other) { return *this; }
+}  // namespace geo
+
+namespace a { template <typename T> struct B { int *f(); }; }
+
+template <typename T>
+int *a::B<T>::f() {
+    struct Local { int g() { return 1; } };
+    return nullptr;
+}
+
+double geo::Circle::perimeter() const { return 0; }
+"""
+
+
+def test_cpp_out_of_class_definitions_are_methods_of_their_class():
+    symbols = extract(CPP_OUT_OF_CLASS, "cpp")
+    out_of_class = [(d.qualified, d.kind, d.start_line) for d in symbols.definitions if d.start_line >= 9]
+    assert out_of_class == [
+        ("geo.Circle.area", "method", 9), ("geo.Circle.~Circle", "method", 10), ("geo.Circle.operator=", "method", 11),
+        ("a.B", "struct", 14), ("a.B.f", "method", 14),
+        ("a.B.f", "method", 17),            # `a::B<T>::f`: the qualifier a.B, without template arguments
+        ("a.B.f.Local", "struct", 18), ("a.B.f.Local.g", "method", 18),
+        ("geo.Circle.perimeter", "method", 22),
+    ]
+    assert [d.local for d in symbols.definitions if d.name in ("Local", "g")] == [True, True]
+    area = [d for d in symbols.definitions if d.qualified == "geo.Circle.area"]
+    assert [d.signature for d in area] == ["double area() const;", "double Circle::area() const"]
+
+
+def test_a_body_capture_ends_the_signature():
+    source = (b"export const formatUser = (u: User): string =>\n  `${u.first} ${u.last}`;\n"
+              b"exports.f = function (a) {\n  return a;\n};\n"
+              b"export const Widget = class extends Base {\n  x = 1;\n};\n"
+              b"export const TABLE = [" + b", ".join(b"%d" % i for i in range(200)) + b"];\n")
+    symbols = extract(source, "typescript")
+    assert the(symbols, "formatUser").signature == "formatUser = (u: User): string =>"
+    assert the(symbols, "f").signature == "exports.f = function (a)"
+    assert the(symbols, "Widget").signature == "Widget = class extends Base"
+    table = the(symbols, "TABLE")
+    assert table.signature.startswith("TABLE = [0, 1, 2") and len(table.signature) == SIGNATURE_CHARS
+    assert table.signature.endswith("…")
+
+
+@pytest.mark.parametrize(("head", "language"), [
+    (b"#pragma once\n#include <vector>\n\nstd::vector<int> squares(int n);\n", "cpp"),
+    (b"#ifndef SHAPE_H\n#define SHAPE_H\nclass Shape {\npublic:\n  virtual ~Shape();\n};\n#endif\n", "cpp"),
+    (b"namespace geo {\nint area();\n}\n", "cpp"),
+    (b"template <typename T>\nT largest(T a, T b);\n", "cpp"),
+    (b"struct Circle : public Shape {\n  double r;\n};\n", "cpp"),
+    (b"class EXPORT Engine;\n", "cpp"),
+    (b"int Engine::start(void);\n", "cpp"),
+    # plain C, C++ words in comments and strings, and the `extern "C"` a C header keeps for C++ compilers
+    (b"/* A class of helpers; see namespace rules.\n * class Foo {\n * template <T> public: */\n"
+     b"// std::vector in C++\n#include <stdio.h>\nstruct point { int x, y; };\nint area(struct point *p);\n", "c"),
+    (b'#define URL "http://a::b/namespace {"\nstatic const char *s = "class A {";\n', "c"),
+    (b'#ifdef __cplusplus\nextern "C" {\n#endif\nint f(void);\n#ifdef __cplusplus\n}\n#endif\n', "c"),
+    (b"int f(void);\n#if defined(__cplusplus)\nnamespace c { template <class T> T g(); }\n#endif\n", "c"),
+    (b"#ifndef __cplusplus\ntypedef int bool;\n#else\nclass Wrapper {};\n#endif\n", "c"),
+    (b"[[gnu::unused]] static int counter;\n", "c"),
+    # a version test opens C++-only code: the header is C++
+    (b"#if __cplusplus >= 201103L\nnamespace std {\n}\n#endif\n", "cpp"),
+])
+def test_a_header_is_cpp_when_its_head_shows_cpp(head, language):
+    assert sniff_language("include/shape.h", head).name == language
+
+
+def test_only_a_dot_h_header_is_sniffed():
+    assert sniff_language("src/main.c", b"class A {};\n").name == "c"
+    assert sniff_language("src/a.hpp", b"int f(void);\n").name == "cpp"
+    assert sniff_language("src/a.py", b"class A:\n    pass\n") is language_of("src/a.py")
+    assert sniff_language("README", b"namespace a {") is None
+    # only the first 64 KB count
+    assert sniff_language("big.h", b"int x;\n" * 10_000 + b"namespace late {\n}\n").name == "c"

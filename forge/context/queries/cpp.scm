@@ -24,19 +24,21 @@
     (reference_declarator (function_declarator declarator: [(field_identifier) (operator_name)] @name))
   ]) @definition.function
 
-; Out-of-class definitions `R Foo::bar(...)`, `ns::Foo::bar`: a method named bar
+; Out-of-class definitions `R Foo::bar(...)`, `ns::Foo<T>::bar`: a method bar of Foo (ns.Foo). The whole
+; qualified name is the @qualifier: the extractor keeps what precedes the name, without template arguments
 (function_definition
   declarator: [
     (function_declarator declarator: (qualified_identifier name: [
       (identifier) @name (destructor_name) @name (operator_name) @name
       (qualified_identifier name: [(identifier) (destructor_name) (operator_name)] @name)
-      (qualified_identifier name: (qualified_identifier name: [(identifier) (destructor_name) (operator_name)] @name))]))
+      (qualified_identifier name: (qualified_identifier name: [(identifier) (destructor_name) (operator_name)] @name))
+      ]) @qualifier)
     (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: [
       (identifier) @name
-      (qualified_identifier name: (identifier) @name)])))
+      (qualified_identifier name: (identifier) @name)]) @qualifier))
     (reference_declarator (function_declarator declarator: (qualified_identifier name: [
       (identifier) @name (operator_name) @name
-      (qualified_identifier name: [(identifier) (operator_name)] @name)])))
+      (qualified_identifier name: [(identifier) (operator_name)] @name)]) @qualifier))
   ]) @definition.method
 
 ; Classes and other tagged types with a body (a bare `struct node *p` is a reference);

@@ -6,8 +6,9 @@
                                                           (generic_type type: (type_identifier) @qualifier)
                                                           (pointer_type (generic_type type: (type_identifier) @qualifier))]))
   name: (field_identifier) @name) @definition.method
-(type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
-(type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
+; a struct's or interface's signature stops at its body: `Circle struct`, `Shape interface`
+(type_spec name: (type_identifier) @name type: (struct_type (field_declaration_list) @body)) @definition.struct
+(type_spec name: (type_identifier) @name type: (interface_type "{" @body)) @definition.interface
 (type_spec
   name: (type_identifier) @name
   type: [

@@ -6,7 +6,7 @@
 (method_definition name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 (field_definition
   property: [(property_identifier) (private_property_identifier)] @name
-  value: [(arrow_function) (function_expression)]) @definition.function
+  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
 
 ; References: calls (plain and method), constructed classes, base classes, JSX components, names passed on
 (call_expression function: (identifier) @reference)

@@ -9,7 +9,8 @@
 (const_item name: (identifier) @name) @definition.constant
 (static_item name: (identifier) @name) @definition.constant
 (mod_item name: (identifier) @name body: (declaration_list)) @definition.module
-(macro_definition name: (identifier) @name) @definition.macro
+; a macro's signature is `macro_rules! name`, not its rules
+(macro_definition name: (identifier) @name ["{" "(" "["] @body) @definition.macro
 
 ; An impl block names the type its functions belong to (Foo, Foo<T>, path::Foo, &Foo)
 (impl_item

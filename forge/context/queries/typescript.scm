@@ -15,7 +15,7 @@
 (abstract_method_signature name: [(property_identifier) (private_property_identifier)] @name) @definition.function
 (public_field_definition
   name: [(property_identifier) (private_property_identifier)] @name
-  value: [(arrow_function) (function_expression)]) @definition.function
+  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
 ; `namespace Foo {}` / `module Foo {}` only name what they hold
 (internal_module name: [(identifier) (nested_identifier)] @name) @scope.namespace
 (module name: [(identifier) (nested_identifier)] @name) @scope.namespace
