@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
          failure: Path | None, full: bool, as_json: bool, loader) -> None:
     from forge.analyse.request import analyse_task
     from forge.context.build import SUMMARY_INTENTS, ContextRequest, build_context
-    from forge.context.index import open_store, snapshot
+    from forge.context.index import index_file, open_store, snapshot
+    from forge.context.store import index_error
     from forge.context.tokens import TokenCounter, encoding_for
 
     config = st.config
@@ -56,12 +58,16 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
     if mode == "auto" and not config.context.summarized:
         mode = "targeted"               # summaries are switched off; --mode summary still asks for one
     wants_summary = mode == "summary" or (mode == "auto" and not failure_text and profile.intent in SUMMARY_INTENTS)
+    here = st.directory.resolve()
+    where = here.relative_to(root).as_posix() if here.is_relative_to(root) and here != root else ""
     store = open_store()
     try:
         snap = snapshot(root, store)
         req = ContextRequest(request, budget, profile.intent, mode, sent, failure_text,
-                             _recent_commits(root) if wants_summary else [])
+                             _recent_commits(root) if wants_summary else [], where, _secrets(st, config))
         pack = build_context(snap, req, _line_reader(root), TokenCounter(encoding, store, loader))
+    except sqlite3.DatabaseError as error:
+        raise index_error(index_file(), error) from error
     finally:
         store.close()
     notes = [*([target_note] if target_note else []), *notes, *pack.notes]
@@ -135,11 +141,21 @@ def _line_reader(root: Path):
     def read_lines(path: str) -> list[str] | None:
         if path not in cache:
             try:
-                cache[path] = (root / path).read_text(encoding="utf-8", errors="replace").splitlines()
+                # Lines as tree-sitter counts them: only \n ends a line (a form feed or U+2028 does not).
+                text = (root / path).read_text(encoding="utf-8", errors="replace")
+                cache[path] = [line.removesuffix("\r") for line in text.split("\n")]
             except OSError:
                 cache[path] = None
         return cache[path]
     return read_lines
+
+
+def _secrets(st: CliState, config) -> list[str]:
+    """The values of the configured API keys: masked wherever they appear in code sent to a model."""
+    from forge.providers.keys import key_value
+
+    names = {p.api_key_env for p in config.providers.values() if p.api_key_env}
+    return [value for value in (key_value(name, st.directory) for name in sorted(names)) if value]
 
 
 def _recent_commits(root: Path, count: int = 15) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from forge import paths
 from forge.cli import output
 from forge.cli.state import CliState
@@ -9,6 +11,7 @@ from forge.cli.state import CliState
 
 def run(st: CliState, *, stats: bool, as_json: bool) -> None:
     from forge.context.index import index_file, open_store, refresh
+    from forge.context.store import index_error
 
     root = (paths.repo_root(st.directory) or st.directory).resolve()
     store = open_store()
@@ -16,6 +19,8 @@ def run(st: CliState, *, stats: bool, as_json: bool) -> None:
         result = refresh(root, store)
         languages = store.language_stats(str(root))
         notes = [*result.notes, *store.file_notes(str(root))]
+    except sqlite3.DatabaseError as error:
+        raise index_error(index_file(), error) from error
     finally:
         store.close()
     per_language = [{"language": lang, "files": files, "lines": lines or 0, "definitions": defs or 0,

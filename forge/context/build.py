@@ -7,14 +7,18 @@ Pure given its inputs: the index snapshot, a line reader and a token counter are
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from forge.context.fit import Fitter
+from forge.context.item import ContextItem, ContextPack
 from forge.context.match import Matches, Target, match
 from forge.context.mentions import Mentions, find_mentions
+from forge.context.outline import outline
 from forge.context.rank import pagerank
+from forge.context.secrets import mask_secrets
+from forge.context.summary import summary_items
 
 MODES = ("auto", "targeted", "summary")
 SUMMARY_INTENTS = frozenset({"architecture"})
@@ -22,56 +26,12 @@ SUMMARY_INTENTS = frozenset({"architecture"})
 EXCERPT_SHARE = 0.75
 # One definition longer than this share of the budget is cut to its head.
 MAX_EXCERPT_SHARE = 0.4
-_ELIDED = "⋮"
 USED_BY_WEIGHT = 0.5        # rank sent from a definition back to the files that use it, against the forward edge
 BACKGROUND_SHARE = 0.1      # the part of the personalisation spread over every file
 STRONG_WEIGHT = 4.0         # a named file (5), a location (10) or a named symbol's file; a bare word is 3 at most
-_BATCH = 64
-_SMALLEST_ITEM = 8          # tokens: below this nothing more fits
-_REFERENCE_TOKENS = 16      # held back per item that is only referred to
+_ELIDED = "⋮"
 
 LineReader = Callable[[str], "list[str] | None"]
-
-
-@dataclass
-class ContextItem:
-    kind: str               # excerpt | map | summary | already-sent
-    key: str                # identity across follow-ups
-    text: str
-    reason: str
-    path: str | None = None
-    symbol: str | None = None
-    lines: tuple[int, int] | None = None
-    rank: float = 0.0       # the file's personalised PageRank, scaled so the top file is 1
-    score: float = 0.0
-    tokens: int = 0
-    digest: str = ""
-
-    def as_json(self) -> dict:
-        return {"kind": self.kind, "key": self.key, "path": self.path, "symbol": self.symbol,
-                "lines": list(self.lines) if self.lines else None, "rank": round(self.rank, 4),
-                "score": round(self.score, 3), "reason": self.reason, "tokens": self.tokens, "digest": self.digest}
-
-
-@dataclass
-class ContextPack:
-    mode: str
-    budget: int
-    encoding: str
-    items: list[ContextItem]
-    notes: list[str] = field(default_factory=list)
-    omitted: int = 0        # candidates that did not fit
-
-    @property
-    def tokens(self) -> int:
-        return sum(item.tokens for item in self.items)
-
-    def text(self) -> str:
-        return "\n\n".join(item.text for item in self.items)
-
-    def sent(self) -> dict[str, str]:
-        """key -> digest of everything this context carries, for the next follow-up."""
-        return {item.key: item.digest for item in self.items if item.kind != "already-sent"}
 
 
 @dataclass
@@ -83,22 +43,39 @@ class ContextRequest:
     previous: dict[str, str] = field(default_factory=dict)   # what earlier turns of this run sent
     failure: str | None = None                                # validation output of the attempt that failed
     recent_commits: list[str] = field(default_factory=list)
+    where: str = ""                                           # the directory the user is in, relative to the root
+    secrets: list[str] = field(default_factory=list)          # values never to send
 
 
 def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter) -> ContextPack:
     """Choose and render what to send for req within req.budget tokens."""
     mentions = find_mentions(req.request)
     failure = find_mentions(req.failure) if req.failure else None
-    matches = match(snapshot.files, mentions, failure)
+    matches = match(snapshot.files, mentions, failure, req.where)
     ranks = _file_ranks(snapshot.graph, matches.file_weights)
-    mode = _mode(req, mentions, matches)
-    notes = _notes(snapshot, mentions, matches)
+    order = map_order(ranks, matches.file_weights)
+    mode = _mode(req)
+    masked = Counter()
+
+    def safe(items: list[ContextItem]) -> list[ContextItem]:
+        for item in items:
+            item.text, found = mask_secrets(item.text, req.secrets)
+            masked["n"] += found
+        return items
+
+    fitter = Fitter(req.budget, req.previous, counter, {f.path for f in snapshot.files})
     if mode == "summary":
-        candidates = _summary_items(snapshot, ranks, matches.file_weights, req.recent_commits)
+        fitter.take(safe(summary_items(snapshot, ranks, order, req.recent_commits)))
     else:
-        candidates = _targeted_items(snapshot, matches, ranks, read_lines, req.budget, counter)
-    items, omitted = _fit(candidates, req, counter)
-    return ContextPack(mode, req.budget, counter.encoding, items, notes, omitted)
+        excerpts = safe(_excerpts(snapshot, matches, ranks, read_lines))
+        _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter)
+        shown = fitter.take(excerpts, cap=int(req.budget * EXCERPT_SHARE), skip=_overlaps)
+        fitter.take(safe(_map_items(snapshot, order, ranks, {(i.path, i.symbol) for i in shown})))
+    items, tokens = fitter.finish()
+    notes = _notes(snapshot, mentions, matches)
+    if masked["n"]:
+        notes.append(f"{masked['n']} secret-looking strings (API keys) were replaced by *** in what is sent")
+    return ContextPack(mode, req.budget, counter.encoding, items, tokens, notes, fitter.omitted)
 
 
 # ---------------------------------------------------------------- ranking
@@ -127,7 +104,7 @@ def map_order(ranks: dict[str, float], weights: dict[str, float]) -> list[str]:
     return sorted(ranks, key=lambda p: (weights.get(p, 0.0) < STRONG_WEIGHT, -ranks[p]))
 
 
-def _mode(req: ContextRequest, mentions: Mentions, matches: Matches) -> str:
+def _mode(req: ContextRequest) -> str:
     if req.mode != "auto":
         return req.mode
     if req.failure:
@@ -140,31 +117,32 @@ def _notes(snapshot, mentions: Mentions, matches: Matches) -> list[str]:
     if mentions.is_empty() or not matches.targets and not matches.file_weights:
         notes.append("the request names no file or definition the index knows; "
                      "the context is the repository's most central code")
-    for name in matches.unmatched:
-        notes.append(f"{name}: named in the request but not found in the index")
+    notes += [f"{name}: named in the request but not found in the index" for name in matches.unmatched]
+    notes += matches.notes
     return notes
 
 
 # ---------------------------------------------------------------- targeted
 
-def _targeted_items(snapshot, matches: Matches, ranks, read_lines: LineReader, budget: int, counter):
-    items: list[ContextItem] = []
-    shown: set[tuple[str, str]] = set()
+def _excerpts(snapshot, matches: Matches, ranks, read_lines: LineReader) -> list[ContextItem]:
     defs_of = {f.path: f.definitions for f in snapshot.files}
+    items = []
     for target in sorted(matches.targets, key=lambda t: (-t.score, -ranks.get(t.path, 0.0))):
         item = _excerpt(target, defs_of.get(target.path, []), read_lines, ranks.get(target.path, 0.0))
-        if item is None:
-            continue
-        if target.definition is not None:
-            shown.add((target.path, target.definition.qualified))
-        items.append(item)
-    _cut_long_excerpts(items, int(budget * MAX_EXCERPT_SHARE), counter)
-    for path in map_order(ranks, matches.file_weights):
-        block = _map_block(path, defs_of.get(path, []), shown)
-        if block:
-            items.append(ContextItem("map", f"map:{path}", block, f"file rank {ranks[path]:.3f}", path=path,
-                                     rank=ranks[path], score=0.0))
+        if item is not None:
+            items.append(item)
     return items
+
+
+def _overlaps(item: ContextItem, taken: list[ContextItem]) -> bool:
+    """An excerpt inside one already taken adds nothing; one around it (the class of a taken method) repeats it."""
+    a, b = item.full_lines or item.lines
+    for other in taken:
+        if other.path == item.path and other.kind == "excerpt":
+            c, d = other.full_lines or other.lines
+            if c <= a and b <= d or a <= c and d <= b:
+                return True
+    return False
 
 
 def _excerpt(target: Target, definitions, read_lines: LineReader, rank: float) -> ContextItem | None:
@@ -185,9 +163,12 @@ def _excerpt(target: Target, definitions, read_lines: LineReader, rank: float) -
     body += lines[start - 1:end]
     symbol = d.qualified if d else None
     header = f"{target.path}:{start}-{end}" + (f" {symbol}" if symbol else "")
-    key = f"excerpt:{target.path}:{symbol or start}"
+    same_name = [e for e in definitions if symbol and e.qualified == symbol]
+    # A getter and its setter share a name: the second is key #2, which stays put when lines move.
+    nth = next((i for i, e in enumerate(same_name, 1) if e.start_line == start), 1)
+    key = f"excerpt:{target.path}:{symbol or start}" + (f"#{nth}" if nth > 1 else "")
     return ContextItem("excerpt", key, f"### {header}\n" + "\n".join(body), target.reason, path=target.path,
-                       symbol=symbol, lines=(start, end), rank=rank, score=target.score)
+                       symbol=symbol, lines=(start, end), rank=rank, score=target.score, full_lines=(start, end))
 
 
 def _cut_long_excerpts(items: list[ContextItem], limit: int, counter) -> None:
@@ -197,129 +178,26 @@ def _cut_long_excerpts(items: list[ContextItem], limit: int, counter) -> None:
         if tokens <= limit:
             continue
         lines = item.text.split("\n")
-        keep = max(2, int(len(lines) * limit / tokens))
-        cut_at = item.lines[0] + keep - 2 if item.lines else 0
-        item.text = "\n".join(lines[:keep]) + f"\n{_ELIDED} (cut at line {cut_at}: the definition runs to line " \
-                                              f"{item.lines[1] if item.lines else '?'})"
+        start, end = item.lines
+        # The text is the header line, two lines per enclosing scope, then the definition's own lines.
+        own_from = len(lines) - (end - start + 1)
+        keep = max(own_from + 1, int(len(lines) * limit / tokens))
+        last = start + keep - own_from - 1
+        item.lines = (start, last)
+        item.text = "\n".join(lines[:keep]) + f"\n{_ELIDED} (cut after line {last}: the definition runs to line {end})"
 
 
-def _map_block(path: str, definitions, shown) -> str | None:
-    rows = []
-    for d in definitions:
-        depth = d.qualified.count(".")
-        if depth > 1:
-            continue                    # the map shows top-level definitions and their members
-        marker = "  (excerpt above)" if (path, d.qualified) in shown else ""
-        rows.append("    " * depth + d.signature + marker)
-    return f"{path}:\n" + "\n".join(rows) if rows else None
+def _map_items(snapshot, order: list[str], ranks, shown: set) -> list[ContextItem]:
+    defs_of = {f.path: f.definitions for f in snapshot.files}
+    items = []
+    for path in order:
+        rows = [("    " * depth + d.signature + ("  (excerpt above)" if (path, d.qualified) in shown else ""))
+                for depth, d in outline(defs_of.get(path, []))]
+        if rows:
+            items.append(ContextItem("map", f"map:{path}", f"{path}:\n" + "\n".join(rows),
+                                     f"file rank {ranks[path]:.3f}", path=path, rank=ranks[path]))
+    return items
 
 
 def _indent_of(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
-
-
-# ---------------------------------------------------------------- summary
-
-def _summary_items(snapshot, ranks, weights, recent_commits: list[str]) -> list[ContextItem]:
-    items = [ContextItem("summary", "summary:modules", _module_tree(snapshot.files), "module tree", score=3.0),
-             ContextItem("summary", "summary:dependencies", _dependencies(snapshot.graph),
-                         "dependencies between modules", score=2.0)]
-    if recent_commits:
-        items.append(ContextItem("summary", "summary:commits", "Recent commits:\n" + "\n".join(
-            f"- {subject}" for subject in recent_commits), "recent commit subjects", score=1.0))
-    defs_of = {f.path: f.definitions for f in snapshot.files}
-    for path in map_order(ranks, weights):
-        public = [d for d in defs_of.get(path, []) if d.qualified.count(".") <= 1
-                  and not any(part.startswith("_") for part in d.qualified.split("."))]
-        if public:
-            text = f"{path}:\n" + "\n".join("    " * d.qualified.count(".") + d.signature for d in public)
-            items.append(ContextItem("map", f"api:{path}", text, f"public API, file rank {ranks[path]:.3f}",
-                                     path=path, rank=ranks[path]))
-    return items
-
-
-def _module_tree(files) -> str:
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    languages: dict[str, set[str]] = defaultdict(set)
-    for f in files:
-        parts = f.path.split("/")[:-1]
-        module = "/".join(parts[:3]) + "/" if parts else "(top level)"
-        tally[module][0] += 1
-        tally[module][1] += f.lines
-        tally[module][2] += len(f.definitions)
-        languages[module].add(f.language)
-    rows = [f"{module}  {n} files, {lines:,} lines, {defs:,} definitions ({', '.join(sorted(languages[module]))})"
-            for module, (n, lines, defs) in sorted(tally.items())]
-    return "Modules:\n" + "\n".join(rows)
-
-
-def _dependencies(graph: dict, top: int = 40) -> str:
-    nodes = graph["nodes"]
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    for src, dst, weight in graph["edges"]:
-        a, b = _module_of(nodes[src]), _module_of(nodes[dst])
-        if a != b:
-            weights[(a, b)] += weight
-    strongest = sorted(weights.items(), key=lambda kv: -kv[1])[:top]
-    return "Module dependencies (uses -> used, by references):\n" + "\n".join(
-        f"{a} -> {b}" for (a, b), _ in strongest) if strongest else "Module dependencies: none found"
-
-
-def _module_of(path: str) -> str:
-    parts = path.split("/")
-    return "/".join(parts[:2]) if len(parts) > 2 else "/".join(parts[:-1]) or parts[0]
-
-
-# ---------------------------------------------------------------- budget and follow-ups
-
-def _fit(candidates: list[ContextItem], req: ContextRequest, counter) -> tuple[list[ContextItem], int]:
-    """Take candidates in order while they fit; what was sent before and is unchanged becomes one reference line.
-    Counting goes in batches so that a long ranked map is only counted as far as the budget reaches."""
-    chosen: list[ContextItem] = []
-    repeated: list[ContextItem] = []
-    budget = req.budget
-    excerpt_budget = int(req.budget * EXCERPT_SHARE)
-    taken = 0
-    for start in range(0, len(candidates), _BATCH):
-        if budget < _SMALLEST_ITEM:
-            break
-        batch = candidates[start:start + _BATCH]
-        for item in batch:
-            item.digest = hashlib.blake2b(item.text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-        fresh = [item for item in batch if req.previous.get(item.key) != item.digest]
-        for item, tokens in zip(fresh, counter.count_many([item.text for item in fresh]), strict=True):
-            item.tokens = tokens
-        for item in batch:
-            taken += 1
-            if req.previous.get(item.key) == item.digest:
-                repeated.append(item)
-                budget -= _REFERENCE_TOKENS
-                continue
-            if item.key in req.previous:
-                item.reason += "; changed since it was sent"
-            cap = min(budget, excerpt_budget) if item.kind == "excerpt" else budget
-            if item.tokens > cap:
-                continue
-            chosen.append(item)
-            budget -= item.tokens
-            if item.kind == "excerpt":
-                excerpt_budget -= item.tokens
-    reference = _already_sent(repeated)
-    if reference is not None:
-        reference.tokens = counter.count(reference.text)
-        chosen.insert(0, reference)
-        while sum(item.tokens for item in chosen) > req.budget and len(chosen) > 1:
-            chosen.pop()
-        if chosen[0].tokens > req.budget:
-            chosen.pop(0)
-    omitted = len(candidates) - len(chosen) - len(repeated) + (1 if reference in chosen else 0)
-    return chosen, omitted
-
-
-def _already_sent(repeated: list[ContextItem]) -> ContextItem | None:
-    if not repeated:
-        return None
-    names = [item.symbol and f"{item.path} {item.symbol}" or item.path or item.key for item in repeated]
-    text = "Already sent earlier in this run, unchanged: " + "; ".join(names)
-    return ContextItem("already-sent", "already-sent", text, f"{len(repeated)} items sent before, not re-sent",
-                       digest="")

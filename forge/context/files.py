@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forge.context.languages import language_of
+from forge.errors import ForgeError
 
 MAX_FILE_BYTES = 1_000_000
 _HEAD_BYTES = 8192
@@ -31,12 +32,14 @@ class Candidate:
 def list_candidates(root: Path) -> tuple[list[Candidate], list[str]]:
     """The indexable files under root with their stat, and notes on files that could not be stat'ed."""
     candidates, notes = [], []
+    real_root = os.path.realpath(root)
     for rel in _listed_paths(root):
         spec = language_of(rel)
         if spec is None:
             continue
         full = os.path.join(root, rel)
         try:
+            link = os.lstat(full)
             st = os.stat(full)
         except OSError as error:
             if os.path.lexists(full):   # a deleted tracked file is a pending change; a dangling link is news
@@ -44,8 +47,16 @@ def list_candidates(root: Path) -> tuple[list[Candidate], list[str]]:
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
+        if stat.S_ISLNK(link.st_mode) and not _inside(os.path.realpath(full), real_root):
+            # Whatever lies outside the repository (a home directory, a key file) is never indexed or sent.
+            notes.append(f"{rel}: a link to a file outside the repository; not indexed")
+            continue
         candidates.append(Candidate(rel, spec.name, st.st_mtime_ns, st.st_size))
     return candidates, notes
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def skip_reason(data: bytes) -> str | None:
@@ -72,14 +83,19 @@ def _says_generated(head: bytes) -> bool:
 
 
 def _listed_paths(root: Path) -> list[str]:
-    if (root / ".git").exists():
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root, capture_output=True, check=False)
-        if result.returncode == 0:
-            # Tracked files deleted in the working tree are still listed; the stat drops them.
-            return sorted({p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
-    return _walked_paths(root)
+    if not (root / ".git").exists():
+        return _walked_paths(root)
+    result = subprocess.run(
+        ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root, capture_output=True, check=False)
+    if result.returncode != 0:
+        # Walking instead would index what .gitignore keeps out (secrets, build output): refuse, and say why.
+        said = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = said[0] if said else f"exit {result.returncode}"
+        raise ForgeError(f"git cannot list the files of {root}: {reason}",
+                         f"run `git -C {root} status` to see the problem and fix it")
+    # Tracked files deleted in the working tree are still listed; the stat drops them.
+    return sorted({p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
 def _walked_paths(root: Path) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+# Languages whose files call each other's definitions.
+FAMILIES = {"javascript": "ecmascript", "typescript": "ecmascript", "tsx": "ecmascript", "c": "c", "cpp": "c"}
 # A name defined in many files says little about which one is meant (get, run, __init__).
 _COMMON_DEFINERS = 5
 _WEAK = 0.1
@@ -33,17 +35,20 @@ def _distinctive(name: str) -> bool:
 
 def file_graph(files) -> dict:
     """{"nodes": paths, "edges": [[from, to, weight], ...]} for files carrying definitions and references."""
-    definers: dict[str, set[str]] = defaultdict(set)
+    # A Python call to area() is not a call into the C++ Shape::area of the same repository.
+    definers: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in files:
+        family = FAMILIES.get(f.language, f.language)
         for d in f.definitions:
-            definers[d.name].add(f.path)
+            definers[(family, d.name)].add(f.path)
     nodes = [f.path for f in files]
     position = {path: i for i, path in enumerate(nodes)}
     edges: dict[tuple[int, int], float] = defaultdict(float)
     for f in files:
         source = position[f.path]
+        family = FAMILIES.get(f.language, f.language)
         for name, count in f.references.items():
-            targets = definers.get(name)
+            targets = definers.get((family, name))
             if not targets:
                 continue
             weight = math.sqrt(count) * name_weight(name, len(targets))

@@ -9,15 +9,17 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from forge.context.extract import Definition, extract, line_count, parser_for
-from forge.context.files import list_candidates, skip_reason
+from forge.context.files import MAX_FILE_BYTES, list_candidates, skip_reason
+from forge.context.languages import sniff_language
 from forge.context.store import IndexStore
 from forge.paths import data_dir
 
-EXTRACTOR_CODE_VERSION = "1"
+EXTRACTOR_CODE_VERSION = "3"
 # A file whose mtime is this close to when it was last checked may have changed within the clock's resolution.
 _RACY_NS = 2_000_000_000
 # Below this much source to parse, starting worker processes costs more than it saves: a forked worker starts in
@@ -69,6 +71,7 @@ def index_file() -> Path:
     return data_dir() / "index.db"
 
 
+@cache
 def extractor_version() -> str:
     digest = hashlib.blake2b(EXTRACTOR_CODE_VERSION.encode(), digest_size=8)
     for entry in sorted(resources.files("forge.context.queries").iterdir(), key=lambda e: e.name):
@@ -78,7 +81,15 @@ def extractor_version() -> str:
 
 
 def open_store() -> IndexStore:
-    return IndexStore(index_file(), extractor_version())
+    return IndexStore(index_file())
+
+
+def content_key(data: bytes, language: str, version: str) -> str:
+    """What a parse result is stored under: the content, the grammar that read it and the extractor's version, so
+    that another forge version or a .h read as C++ never reuses a parse made otherwise."""
+    digest = hashlib.blake2b(f"{version}\0{language}\0".encode(), digest_size=16)
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def refresh(root: Path, store: IndexStore | None = None, workers: int | None = None) -> RefreshStats:
@@ -122,24 +133,36 @@ def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = Fa
         else:
             to_read.append(cand)
     contents: dict[str, bytes] = {}
+    languages: dict[str, str] = {}
+    huge: list[tuple] = []
+    version = extractor_version()
     for cand in to_read:
+        if cand.size > MAX_FILE_BYTES:
+            # Never read whole: a stray 2 GB dump would sit in memory only to be skipped.
+            digest = f"huge-{cand.size}-{cand.mtime_ns}"
+            huge.append((digest, cand.language, "[]", "{}", 0, 0, f"larger than {MAX_FILE_BYTES // 1000} KB",
+                         f"skipped: larger than {MAX_FILE_BYTES // 1000} KB"))
+            hashes[cand.path] = digest
+            file_rows.append((cand.path, cand.language, cand.mtime_ns, cand.size, digest, now))
+            continue
         try:
             data = (root / cand.path).read_bytes()
         except OSError as error:
             stats.notes.append(f"{cand.path}: cannot be read ({error.strerror or error})")
             continue
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        language = sniff_language(cand.path, data[:65536]).name if cand.language == "c" else cand.language
+        digest = content_key(data, language, version)
         hashes[cand.path] = digest
         contents[cand.path] = data
-        file_rows.append((cand.path, cand.language, cand.mtime_ns, cand.size, digest, now))
+        languages[cand.path] = language
+        file_rows.append((cand.path, language, cand.mtime_ns, cand.size, digest, now))
     stats.reread = len(contents)
-    seen_blobs = store.known_blobs(sorted({hashes[p] for p in contents}))
+    seen_blobs = store.known_blobs(sorted({hashes[p] for p in contents} | {row[0] for row in huge}))
     to_parse: dict[str, tuple[str, bytes]] = {}
-    languages = {c.path: c.language for c in candidates}
     for path, data in contents.items():
         if hashes[path] not in seen_blobs:
             to_parse.setdefault(hashes[path], (languages[path], data))
-    blobs = _parse_all(to_parse, workers)
+    blobs = _parse_all(to_parse, workers) + [row for row in huge if row[0] not in seen_blobs]
     stats.parsed = len(blobs)
     stats.bytes_parsed = sum(len(data) for _, data in to_parse.values())
     gone = [path for path in known if path not in hashes]

@@ -29,15 +29,18 @@ class Target:
 class Matches:
     targets: list[Target]
     file_weights: dict[str, float]      # the personalisation of PageRank
-    unmatched: list[str]                # mentions that name nothing in the index
+    unmatched: list[str]                # mentions in the request that name nothing in the index
+    notes: list[str]                    # e.g. a path that fits several files
 
 
 class _Lookup:
-    def __init__(self, files) -> None:
+    def __init__(self, files, where: str = "") -> None:
+        self.where = where.strip("/")
         self.paths = [f.path for f in files]
         self.by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         self.by_lower: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         self.defs_of: dict[str, list[Definition]] = {}
+        self.notes: list[str] = []
         for f in files:
             self.defs_of[f.path] = f.definitions
             for d in f.definitions:
@@ -45,16 +48,28 @@ class _Lookup:
                 self.by_lower[d.name.lower()].append((f.path, d))
 
     def resolve_path(self, mentioned: str) -> str | None:
-        """The indexed file a mentioned path means: exact, or the longest suffix match either way."""
-        mentioned = mentioned.lstrip("/")
-        if mentioned in self.defs_of:
-            return mentioned
-        best, best_len = None, 0
+        """The indexed file a mentioned path means: relative to where the user is, exact from the root, else the
+        longest suffix match either way (an absolute path from another checkout), noted when it is a guess."""
+        relative = mentioned.lstrip("/")
+        if not mentioned.startswith("/") and self.where:
+            here = f"{self.where}/{relative}"
+            if here in self.defs_of:
+                return here
+        if relative in self.defs_of:
+            return relative
+        best, best_len, ties = None, 0, []
         for path in self.paths:
-            if mentioned.endswith("/" + path) or path.endswith("/" + mentioned):
-                common = min(len(path), len(mentioned))
+            if relative.endswith("/" + path) or path.endswith("/" + relative):
+                common = min(len(path), len(relative))
                 if common > best_len:
-                    best, best_len = path, common
+                    best, best_len, ties = path, common, [path]
+                elif common == best_len:
+                    ties.append(path)
+        if len(ties) > 1:
+            best = min(ties, key=lambda p: (not p.startswith(self.where + "/") if self.where else False, p))
+            note = f"{mentioned} fits {len(ties)} files ({', '.join(sorted(ties)[:4])}); took {best}"
+            if note not in self.notes:
+                self.notes.append(note)
         return best
 
     def innermost(self, path: str, line: int) -> Definition | None:
@@ -76,9 +91,9 @@ class _Lookup:
         return owner or candidates or self.by_name.get(parts[-2], [])
 
 
-def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches:
+def match(files, mentions: Mentions, failure: Mentions | None = None, where: str = "") -> Matches:
     """Which definitions and files the mentions point at, strongest first."""
-    lookup = _Lookup(files)
+    lookup = _Lookup(files, where)
     targets: dict[tuple[str, str | None, int], Target] = {}
     file_weights: dict[str, float] = defaultdict(float)
     unmatched: list[str] = []
@@ -96,7 +111,8 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
         for mentioned, line in found.locations:
             path = lookup.resolve_path(mentioned)
             if path is None:
-                unmatched.append(f"{mentioned}:{line}")
+                if source == "location":
+                    unmatched.append(f"{mentioned}:{line}")
                 continue
             definition = lookup.innermost(path, line)
             why = "the failure points here" if source == "failure" else "the request names this place"
@@ -107,7 +123,7 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
         for mentioned in found.paths:
             path = lookup.resolve_path(mentioned)
             if path is None:
-                if not any(mentioned == loc for loc, _ in found.locations):
+                if found is mentions and not any(mentioned == loc for loc, _ in found.locations):
                     unmatched.append(mentioned)
                 continue
             named_files.add(path)
@@ -118,7 +134,8 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
         for symbol in found.symbols:
             hits = lookup.symbol(symbol)
             if not hits:
-                unmatched.append(symbol)
+                if score_key == "symbol":       # failure output names library code too: no note for that
+                    unmatched.append(symbol)
                 continue
             in_named = [(p, d) for p, d in hits if p in named_files]
             hits = in_named or hits
@@ -129,7 +146,7 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
                 add(path, definition, score * specificity, f"named: {symbol}")
     for word in mentions.identifiers:
         hits = lookup.by_name.get(word) or lookup.by_lower.get(word.lower(), [])
-        hits = [(p, d) for p, d in hits if d.qualified.count(".") <= 1]     # not the locals of a function
+        hits = [(p, d) for p, d in hits if not d.local]     # not the locals of a function
         if not hits or len(hits) > _MAX_IDENTIFIER_MATCHES:
             continue
         in_named = [(p, d) for p, d in hits if p in named_files]
@@ -138,4 +155,4 @@ def match(files, mentions: Mentions, failure: Mentions | None = None) -> Matches
         for path, definition in hits:
             add(path, definition, SCORES["identifier"] * bonus / math.sqrt(len(hits)), f"mentions the word {word!r}")
     ordered = sorted(targets.values(), key=lambda t: -t.score)
-    return Matches(ordered, dict(file_weights), unmatched)
+    return Matches(ordered, dict(file_weights), unmatched, lookup.notes)

@@ -7,14 +7,16 @@ import re
 from dataclasses import dataclass, field
 
 _SOURCE_EXT = r"(?:py|pyi|rs|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|java|c|h|cc|cpp|cxx|hh|hpp|hxx)"
+# A path: relative, ./ or ../, or absolute; it starts where no path character precedes it.
+_PATH_TEXT = rf"(?:\.{{0,2}}/|/)?(?:[\w.+-]+/)*[\w.+-]+\.{_SOURCE_EXT}"
 # Locations as tools print them; each yields (path, line).
 _LOCATION_PATTERNS = (
-    re.compile(r'File "([^"\n]+)", line (\d+)'),                                   # Python traceback
-    re.compile(rf"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})[:(](\d+)"),    # path:line, path(line, col)
-    re.compile(r"\(([\w$.-]+\.java):(\d+)\)"),                                     # Java stack frame
+    re.compile(r'File "([^"\n]+)", line (\d+)'),                                 # Python traceback
+    re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})(?::\[?|\()(\d+)"),   # path:line, path(line,col), Maven path:[l,c]
+    re.compile(r"\(([\w$.-]+\.java):(\d+)\)"),                                   # Java stack frame
 )
-_PYTEST_ID = re.compile(r"((?:[\w.-]+/)*[\w.-]+\.py)::((?:\w+::)*\w+)")
-_PATH = re.compile(rf"(?<![\w.-])((?:\.{{0,2}}/)?(?:[\w.-]+/)*[\w.-]+\.{_SOURCE_EXT})(?![\w-])")
+_PYTEST_ID = re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})::((?:\w+::)*\w+)")
+_PATH = re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})(?![\w-])")
 _BACKTICKED = re.compile(r"`([^`\n]{1,200})`")
 _DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:(?:\.|::|#)[A-Za-z_]\w*)+)\b(?!\.\w)")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(\)")
@@ -49,8 +51,9 @@ def find_mentions(text: str) -> Mentions:
             _add(found.locations, (_clean_path(match.group(1)), int(match.group(2))))
     for match in _PYTEST_ID.finditer(text):
         _add(found.paths, _clean_path(match.group(1)))
-        for part in match.group(2).split("::"):
-            _add(found.symbols, part)
+        # tests/test_x.py::TestRank::test_dangling names the test; its class only says where it lives.
+        _add(found.symbols, match.group(2).replace("::", "."))
+    text = _PYTEST_ID.sub(lambda m: " " * len(m.group(0)), text)
     for match in _PATH.finditer(text):
         _add(found.paths, _clean_path(match.group(1)))
     # The words of a path name the file, not definitions: blank them before looking for symbols and words.
@@ -60,10 +63,15 @@ def find_mentions(text: str) -> Mentions:
             _add(found.symbols, word)
     for pattern in (_DOTTED, _CALLED, _TEST_NAME):
         for match in pattern.finditer(text):
-            if not _PATH.fullmatch(match.group(1)):
-                _add(found.symbols, _normalise(match.group(1)))
+            symbol = _normalise(match.group(1))
+            # e.g, i.e: prose, not code
+            if not _PATH.fullmatch(match.group(1)) and all(len(part) > 1 for part in symbol.split(".")):
+                _add(found.symbols, symbol)
+    parts_of_symbols = {part for symbol in found.symbols for part in symbol.split(".")}
     words = _WORD.findall(text)
     for word in words:
+        if word in parts_of_symbols and word not in found.symbols:
+            continue            # Holder of `Holder.huge_function` is where it lives, not a second target
         if _looks_like_code(word):
             _add(found.symbols, word)
         elif len(word) >= 3 and word.lower() not in STOPWORDS:

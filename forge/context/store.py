@@ -8,18 +8,21 @@ repository at once write the same facts and neither can leave the other a half-w
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 from forge.errors import ForgeError
 
 BUSY_TIMEOUT_MS = 30_000
+SCHEMA_VERSION = 2
+UNUSED_KEPT_NS = 7 * 24 * 3600 * 10**9     # parse results no file points at any more are kept a week
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (
     hash TEXT PRIMARY KEY, language TEXT NOT NULL, definitions TEXT NOT NULL, refs TEXT NOT NULL,
-    error_nodes INTEGER NOT NULL, lines INTEGER NOT NULL, skip TEXT, note TEXT);
+    error_nodes INTEGER NOT NULL, lines INTEGER NOT NULL, skip TEXT, note TEXT, used_ns INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, mtime_ns INTEGER NOT NULL,
     size INTEGER NOT NULL, hash TEXT NOT NULL, checked_ns INTEGER NOT NULL,
@@ -32,7 +35,8 @@ CREATE TABLE IF NOT EXISTS token_counts (
 
 
 class IndexStore:
-    def __init__(self, path: Path, extractor_version: str) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -41,21 +45,15 @@ class IndexStore:
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.transaction():
+                # A cache: a file from another layout is dropped and rebuilt, never migrated.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                        self.db.execute(f'DROP TABLE "{table}"')
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     self.db.execute(statement)
-                self._forget_other_extractors(extractor_version)
-        except sqlite3.DatabaseError as error:
-            raise ForgeError(f"the code index {path} cannot be opened: {error}",
-                             f"delete {path}; forge rebuilds it on the next run") from error
-
-    def _forget_other_extractors(self, version: str) -> None:
-        # Parse results from other queries or another extractor would be wrong, not just stale.
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
-        if row is None or row[0] != version:
-            self.db.execute("DELETE FROM blobs")
-            self.db.execute("DELETE FROM files")
-            self.db.execute("DELETE FROM graphs")
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise index_error(path, error) from error
 
     def transaction(self):
         return _Immediate(self.db)
@@ -77,12 +75,23 @@ class IndexStore:
         return known
 
     def save(self, root: str, blobs: list[tuple], files: list[tuple], gone: list[str]) -> None:
-        """Write new parse results and file rows, drop files that are gone, in one transaction."""
+        """Write new parse results and file rows, drop files that are gone and the parse results no file uses any
+        more (old versions of edited files, repositories deleted since), in one transaction."""
+        now = time.time_ns()
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", blobs)
+            self.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(*row, now) for row in blobs])
             self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(root, *row) for row in files])
+            # What a file points at now was used now; an old version, kept a while, serves an undo or a branch
+            # switched back to without parsing again.
+            self.db.executemany("UPDATE blobs SET used_ns = ? WHERE hash = ?", [(now, row[4]) for row in files])
             self.db.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(root, p) for p in gone])
+            roots = [r for (r,) in self.db.execute("SELECT DISTINCT root FROM files") if not os.path.isdir(r)]
+            self.db.executemany("DELETE FROM files WHERE root = ?", [(r,) for r in roots])
+            self.db.executemany("DELETE FROM graphs WHERE root = ?", [(r,) for r in roots])
+            self.db.execute("DELETE FROM blobs WHERE used_ns < ? AND hash NOT IN (SELECT hash FROM files)",
+                            (now - UNUSED_KEPT_NS,))
 
     def snapshot_rows(self, root: str):
         """(path, language, hash, definitions json, refs json, error_nodes, lines, skip, note) of every file."""
@@ -128,6 +137,19 @@ class IndexStore:
             with self.transaction():
                 self.db.executemany("INSERT OR REPLACE INTO token_counts VALUES (?, ?, ?)",
                                     [(encoding, digest, n) for digest, n in counts.items()])
+
+
+def index_error(path: Path, error: BaseException) -> ForgeError:
+    """The one-line error for an index that cannot be used, with the fix that fits the cause."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return ForgeError(f"the code index {path} is held by another forge process ({text})",
+                          "wait for it to finish, then run the command again")
+    if isinstance(error, OSError) or "readonly" in text or "unable to open" in text:
+        return ForgeError(f"the code index {path} cannot be written ({text})",
+                          "make forge's data directory writable, or point FORGE_HOME elsewhere")
+    return ForgeError(f"the code index {path} is damaged ({text})",
+                      f"delete {path}; forge rebuilds it on the next run (it is only a cache)")
 
 
 class _Immediate:

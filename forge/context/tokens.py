@@ -150,6 +150,12 @@ def _serve(likely_encoding: str, requests, replies) -> None:
         os._exit(status)                            # no atexit handlers, no flushing the parent's buffers
 
 
+def _well_formed(parts, encoding: str) -> bool:
+    return (isinstance(parts, dict) and parts.get("name") == encoding and isinstance(parts.get("pat_str"), str)
+            and isinstance(parts.get("mergeable_ranks"), dict) and len(parts["mergeable_ranks"]) > 1000
+            and isinstance(parts.get("special_tokens"), dict))
+
+
 def _litellm_tokenizers() -> Path:
     spec = importlib.util.find_spec("litellm")
     if spec is None or not spec.submodule_search_locations:
@@ -177,9 +183,11 @@ def _tiktoken_parts(encoding: str, folder: Path, version: str) -> dict:
     loads in ~30 ms where tiktoken's own text file takes ~170 ms to parse and check."""
     cached = data_dir() / "tokenizers" / f"{encoding}-tiktoken-{version}.marshal"
     try:
-        return marshal.loads(cached.read_bytes())
+        parts = marshal.loads(cached.read_bytes())
+        if _well_formed(parts, encoding):
+            return parts
     except (OSError, EOFError, ValueError, TypeError):
-        pass
+        pass                # missing or damaged: rebuilt below
     from tiktoken_ext.openai_public import ENCODING_CONSTRUCTORS
 
     # tiktoken finds its files by the URL's hash in TIKTOKEN_CACHE_DIR; litellm's folder holds them under those

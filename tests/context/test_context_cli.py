@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from forge.context.tokens import _encoder
 from tests.context.sample_project import MAIN, OTHER, STORE, git, write
 
 CLI = '''from pkg.other import fill
@@ -135,7 +136,10 @@ def test_tokens_stay_within_the_budget(forge_env, budget):
     data = context(forge_env, "make `func_3_2` and `long_function` faster", "--budget", str(budget))
     assert data["budget"] == budget
     assert data["tokens"] <= budget
-    assert sum(item["tokens"] for item in data["items"]) == data["tokens"]
+    # The whole text, separators included, counted with the model's tokenizer, is what the budget bounds.
+    assert data["tokens"] == _encoder(data["encoding"])(data["text"])
+    assert data["text"] == "\n\n".join(item["text"] for item in data["items"])
+    assert sum(item["tokens"] for item in data["items"]) <= data["tokens"]
     assert all(item["tokens"] > 0 for item in data["items"])
 
 
@@ -152,10 +156,15 @@ def test_a_small_budget_gives_fewer_items(forge_env):
 def test_a_long_definition_is_cut_to_its_head(forge_env):
     make_big_project(forge_env.cwd)
     first = context(forge_env, "fix `long_function`", "--budget", "300")["items"][0]
-    assert (first["kind"], first["symbol"], first["lines"]) == ("excerpt", "long_function", [1, 202])
+    assert (first["kind"], first["symbol"], first["full_lines"]) == ("excerpt", "long_function", [1, 202])
     assert first["tokens"] <= 300 * 0.75
-    assert first["text"].splitlines()[1] == "def long_function(value):"
-    assert "(cut at line" in first["text"] and "the definition runs to line 202)" in first["text"]
+    lines = first["text"].splitlines()
+    assert lines[1] == "def long_function(value):"
+    # lines is what is shown: the header, then definition lines 1..last, then the note naming last
+    last = first["lines"][1]
+    assert first["lines"][0] == 1 and 1 < last < 202 and len(lines) == 1 + last + 1
+    assert lines[-2] == f"    step_{last - 2} = value + {last - 2}  # a long calculation, line {last - 2}"
+    assert lines[-1].endswith(f"(cut after line {last}: the definition runs to line 202)")
     assert "return step_199" not in first["text"]
 
 

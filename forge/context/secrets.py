@@ -1,0 +1,25 @@
+"""Secrets in code about to be sent to a model: the configured API keys' values, and strings shaped like the
+keys of well-known services, are replaced before anything is counted or sent. Pure."""
+
+from __future__ import annotations
+
+import re
+
+MASK = "***"
+# Prefixes services put on their keys, with enough characters after them not to hit ordinary words.
+_KEY_SHAPES = re.compile(
+    r"\b(?:sk-(?:ant-|proj-|or-)?[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}"
+    r"|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{20,}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}"
+    r"|gsk_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,})")
+_MIN_VALUE = 8      # a configured "key" shorter than this would mask ordinary code
+
+
+def mask_secrets(text: str, values: list[str]) -> tuple[str, int]:
+    """text with every secret replaced by ***, and how many were."""
+    count = 0
+    for value in values:
+        if len(value) >= _MIN_VALUE and value in text:
+            count += text.count(value)
+            text = text.replace(value, MASK)
+    text, shaped = _KEY_SHAPES.subn(MASK, text)
+    return text, count + shaped

@@ -1,0 +1,191 @@
+"""The edges of indexing and context: what must never be read or sent (files outside the repository, secrets,
+what .gitignore hides when git fails), damaged state, and the shapes of real output (absolute paths, form feeds,
+two definitions of one name, overlapping excerpts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from forge.context.tokens import _encoder
+from tests.context.sample_project import OTHER, STORE, git, write
+
+
+def context(forge_env, *args: str, cwd: Path | None = None) -> dict:
+    result = forge_env.run("context", *args, "--json", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def one_line_error(result) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("forge: error: "), result.stderr
+    return lines[0]
+
+
+def commit_all(root: Path) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "files")
+
+
+# ---------------------------------------------------------------- never read, never sent
+
+def test_a_link_to_a_file_outside_the_repository_is_not_indexed(forge_env, tmp_path):
+    outside = tmp_path / "elsewhere" / "secret_stuff.py"
+    write(outside.parent, outside.name, 'TOKEN = "hunter2-outside"\n\ndef outside_function_xyz():\n    pass\n')
+    (forge_env.cwd / "link.py").symlink_to(outside)
+    write(forge_env.cwd, "inside.py", "def inside_function():\n    pass\n")
+    (forge_env.cwd / "inner_link.py").symlink_to(forge_env.cwd / "inside.py")
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "call `outside_function_xyz` and `inside_function`", "--full")
+    assert "hunter2-outside" not in data["text"] and "outside_function_xyz():" not in data["text"]
+    assert any(n.startswith("link.py: a link to a file outside the repository") for n in data["notes"])
+    assert {i["path"] for i in data["items"] if i["kind"] == "excerpt"} >= {"inside.py"}
+
+
+def test_configured_keys_and_key_shaped_strings_are_masked(forge_env):
+    key = "gsk_" + "A1b2C3d4" * 6
+    write(forge_env.cwd, "client.py", f'GROQ = "{key}"\nOPENAI = "sk-proj-{"x9" * 16}"\n\n'
+                                      "def make_client():\n    return GROQ, OPENAI\n")
+    commit_all(forge_env.cwd)
+    forge_env.env["GROQ_API_KEY"] = key
+    data = context(forge_env, "fix `make_client` in client.py")
+    assert key not in json.dumps(data) and "sk-proj-x9x9" not in json.dumps(data)
+    assert "***" in data["text"]
+    assert any("replaced by ***" in note for note in data["notes"])
+
+
+def test_when_git_cannot_list_the_files_nothing_is_walked_instead(forge_env):
+    write(forge_env.cwd, ".gitignore", "secrets/\n")
+    write(forge_env.cwd, "secrets/conf.py", 'TOKEN = "ghp-not-for-models"\n')
+    (forge_env.cwd / ".git").rename(forge_env.cwd / "real-git")
+    (forge_env.cwd / ".git").write_text("gitdir: /nonexistent/place\n")
+    for command in (("index",), ("context", "what is TOKEN")):
+        line = one_line_error(forge_env.run(*command))
+        assert "git cannot list the files" in line and "git -C" in line
+        assert "ghp-not-for-models" not in line
+
+
+# ---------------------------------------------------------------- damaged state
+
+def test_a_damaged_index_is_one_line_and_exit_2(forge_env):
+    write(forge_env.cwd, "a.py", "def a():\n    pass\n")
+    assert forge_env.run("index").returncode == 0
+    db = forge_env.home / "index.db"
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    page = 4096
+    data[page:len(data)] = b"A" * (len(data) - page)       # every page after the first
+    db.write_bytes(bytes(data))
+    for command in (("index",), ("context", "fix a")):
+        line = one_line_error(forge_env.run(*command))
+        assert "code index" in line and "delete" in line
+
+
+def test_a_damaged_tokenizer_cache_is_rebuilt(forge_env):
+    write(forge_env.cwd, "a.py", "def a():\n    pass\n")
+    assert forge_env.run("context", "fix a").returncode == 0
+    [cached] = (forge_env.home / "tokenizers").iterdir()
+    cached.write_bytes(__import__("marshal").dumps({"name": "x"}))
+    data = context(forge_env, "fix `a` now")
+    assert data["tokens"] == _encoder(data["encoding"])(data["text"])
+
+
+# ---------------------------------------------------------------- the shapes of real files and output
+
+def test_form_feeds_do_not_shift_excerpts(forge_env):
+    write(forge_env.cwd, "pages.py", "import os\n\x0c\ndef first():\n    return 1\n\x0c\ndef second():\n"
+                                     "    return 2\n\ndef third():\n    return 3\n")
+    commit_all(forge_env.cwd)
+    item = context(forge_env, "fix `third`")["items"][0]
+    assert item["symbol"] == "third" and item["text"].endswith("def third():\n    return 3")
+
+
+def test_absolute_paths_in_compiler_output_are_followed(forge_env, tmp_path):
+    write(forge_env.cwd, "pkg/store.py", STORE)
+    write(forge_env.cwd, "pkg/other.py", OTHER)
+    commit_all(forge_env.cwd)
+    failure = tmp_path / "failure.txt"
+    failure.write_text(f"{forge_env.cwd}/pkg/other.py:7:9: error: incompatible type\n"
+                       "[ERROR] /builds/x/pkg/other.py:[13,5] cannot find symbol\n")
+    data = context(forge_env, "make the checks pass", "--failure", str(failure))
+    firsts = [(i["path"], i["symbol"]) for i in data["items"][:2]]
+    assert firsts == [("pkg/other.py", "fill"), ("pkg/other.py", "summarise")]
+
+
+def test_a_relative_path_is_read_from_where_the_user_is(forge_env):
+    write(forge_env.cwd, "a/util.py", "def helper():\n    return 'a'\n")
+    write(forge_env.cwd, "b/util.py", "def helper():\n    return 'b'\n")
+    commit_all(forge_env.cwd)
+    from_b = context(forge_env, "the error at ./util.py:2", cwd=forge_env.cwd / "b")
+    assert from_b["items"][0]["path"] == "b/util.py"
+    from_root = context(forge_env, "the error at util.py:2")
+    assert any("util.py fits 2 files" in note for note in from_root["notes"])
+
+
+def test_same_content_in_two_languages_is_parsed_by_each(forge_env):
+    header = "namespace ui {\nclass Widget {\n public:\n  void draw() const;\n};\n}\n"
+    write(forge_env.cwd, "widget.h", header)
+    write(forge_env.cwd, "copy.hpp", header)
+    commit_all(forge_env.cwd)
+    result = forge_env.run("index", "--json")
+    report = json.loads(result.stdout)
+    cpp = {row["language"]: row for row in report["languages"]}["cpp"]
+    assert cpp["files"] == 2 and cpp["parse_errors"] == 0 and cpp["definitions"] == 4
+
+
+def test_a_file_over_the_size_limit_is_skipped_without_its_lines(forge_env):
+    write(forge_env.cwd, "big.py", "x = 1\n" * 200_000)
+    write(forge_env.cwd, "small.py", "def s():\n    pass\n")
+    report = json.loads(forge_env.run("index", "--json").stdout)
+    assert any(n.startswith("big.py: skipped: larger than") for n in report["notes"])
+    assert report["lines"] == 2 + 2            # small.py and the fixture's app.py
+
+
+# ---------------------------------------------------------------- choosing what goes in
+
+def test_a_method_and_its_class_are_not_both_sent(forge_env):
+    body = "".join(f"        step_{i} = {i}\n" for i in range(40))
+    write(forge_env.cwd, "holder.py", f"class Holder:\n    def huge_function(self):\n{body}        return 1\n\n"
+                                      "    def small(self):\n        return 2\n")
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "fix Holder.huge_function", "--budget", "2000")
+    excerpts = [i["symbol"] for i in data["items"] if i["kind"] == "excerpt"]
+    assert excerpts == ["Holder.huge_function"]
+
+
+def test_a_dropped_excerpt_is_not_said_to_be_above(forge_env):
+    write(forge_env.cwd, "oneline.py", "def oneliner(): return [" + ",".join(map(str, range(6000))) + "]\n")
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "fix `oneliner`", "--budget", "1000")
+    assert not [i for i in data["items"] if i["kind"] == "excerpt"]
+    assert "(excerpt above)" not in data["text"]
+
+
+def test_a_python_file_is_not_linked_to_cpp_definitions_of_the_same_name(forge_env):
+    write(forge_env.cwd, "shapes.py", "def make_square(side):\n    return area(side)\n\n\ndef area(side):\n"
+                                      "    return side * side\n")
+    write(forge_env.cwd, "shape.cpp", "double area(double r) { return 3.14 * r * r; }\n"
+                                      "double perimeter(double r) { return 2 * area(r); }\n")
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "fix make_square in shapes.py")
+    maps = [i["path"] for i in data["items"] if i["kind"] == "map"]
+    assert maps[0] == "shapes.py"
+    ranks = {i["path"]: i["rank"] for i in data["items"] if i["kind"] == "map"}
+    assert ranks.get("shape.cpp", 0) < 0.5
+
+
+def test_a_file_deleted_since_it_was_sent_is_said_to_be_gone(forge_env, tmp_path):
+    write(forge_env.cwd, "pkg/store.py", STORE)
+    write(forge_env.cwd, "pkg/other.py", OTHER)
+    commit_all(forge_env.cwd)
+    first = context(forge_env, "fix `fill` in pkg/other.py")
+    previous = tmp_path / "first.json"
+    previous.write_text(json.dumps(first))
+    os.remove(forge_env.cwd / "pkg/store.py")
+    again = context(forge_env, "fix `fill` in pkg/other.py", "--previous", str(previous))
+    assert "No longer in the repository since they were sent: pkg/store.py" in again["text"]
