@@ -16,7 +16,12 @@ def pagerank(node_count: int, edges: list[list], personalization: dict[int, floa
     out_weight = [0.0] * node_count
     for src, _dst, weight in edges:
         out_weight[src] += weight
-    scaled = [(src, dst, weight / out_weight[src]) for src, dst, weight in edges if out_weight[src] > 0]
+    # Each source's targets with the share of its weight they get, grouped so one iteration walks each once.
+    targets: dict[int, list[tuple[int, float]]] = {}
+    for src, dst, weight in edges:
+        if out_weight[src] > 0:
+            targets.setdefault(src, []).append((dst, weight / out_weight[src]))
+    grouped = list(targets.items())
     if personalization:
         total = sum(personalization.values())
         p = [personalization.get(i, 0.0) / total for i in range(node_count)]
@@ -26,9 +31,12 @@ def pagerank(node_count: int, edges: list[list], personalization: dict[int, floa
     x = [1.0 / node_count] * node_count
     for _ in range(max_iter):
         dangling_mass = alpha * sum(x[i] for i in dangling)
-        nxt = [(dangling_mass + 1.0 - alpha) * pi for pi in p]
-        for src, dst, share in scaled:
-            nxt[dst] += alpha * x[src] * share
+        base = dangling_mass + 1.0 - alpha
+        nxt = [base * pi for pi in p]
+        for src, outs in grouped:
+            flow = alpha * x[src]
+            for dst, share in outs:
+                nxt[dst] += flow * share
         if sum(abs(a - b) for a, b in zip(nxt, x, strict=True)) < node_count * tol:
             return nxt
         x = nxt

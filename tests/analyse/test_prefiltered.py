@@ -94,3 +94,12 @@ def test_leftmost_prefers_the_earlier_pattern_on_a_tie():
     assert leftmost(patterns, "please fix the build").group(0) == "fix the"
     assert leftmost(patterns[1:], "build it, then fix it").group(0) == "build"
     assert leftmost(patterns, "nothing here") is None
+
+
+@pytest.mark.parametrize("regex", _rule_regexes(), ids=lambda r: r[:40])
+def test_every_rule_splits_into_alternatives_that_are_regexes_of_their_own(regex):
+    """compile_rule trusts its split at the top-level "|" without compiling each part (import time)."""
+    from forge.analyse.prefiltered import _top_level_alternatives
+
+    for part in _top_level_alternatives(regex):
+        re.compile(part)
