@@ -18,6 +18,7 @@ from forge.cli import (
     init_cmd,
     models_cmd,
     route_cmd,
+    validate_cmd,
 )
 from forge.cli.state import make_state
 from forge.errors import ExitCode, ForgeError
@@ -60,6 +61,7 @@ app.command("doctor", help=doctor_cmd.__doc__)(doctor_cmd.doctor)
 app.command("costs", help=costs_cmd.__doc__)(costs_cmd.costs)
 app.command("index", help=index_cmd.__doc__)(index_cmd.index)
 app.command("context", help=context_cmd.__doc__)(context_cmd.context)
+app.command("validate", help=validate_cmd.__doc__)(validate_cmd.validate)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
 app.add_typer(route_cmd.route_app, name="route")

@@ -1,0 +1,17 @@
+"""Validate the uncommitted changes: syntax, build, tests and lint, stopping at the first failure."""
+
+from __future__ import annotations
+
+import typer
+
+from forge.cli.state import state
+
+
+def validate(
+    ctx: typer.Context,
+    paths: list[str] | None = typer.Argument(None, help="Only these changed files or folders.", metavar="PATHS"),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    from forge.cli import validate_view
+
+    validate_view.run(state(ctx), paths=list(paths or []), as_json=as_json)
