@@ -16,8 +16,11 @@ from forge.cli import (
     doctor_cmd,
     index_cmd,
     init_cmd,
+    log_cmd,
     models_cmd,
     route_cmd,
+    trust_cmd,
+    undo_cmd,
     validate_cmd,
 )
 from forge.cli.state import make_state
@@ -61,6 +64,9 @@ app.command("doctor", help=doctor_cmd.__doc__)(doctor_cmd.doctor)
 app.command("costs", help=costs_cmd.__doc__)(costs_cmd.costs)
 app.command("index", help=index_cmd.__doc__)(index_cmd.index)
 app.command("context", help=context_cmd.__doc__)(context_cmd.context)
+app.command("log", help=log_cmd.__doc__)(log_cmd.log)
+app.command("undo", help=undo_cmd.__doc__)(undo_cmd.undo)
+app.command("trust", help=trust_cmd.__doc__)(trust_cmd.trust)
 app.command("validate", help=validate_cmd.__doc__)(validate_cmd.validate)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")

@@ -1,0 +1,7 @@
+"""Body of `forge trust`."""
+
+from __future__ import annotations
+
+
+def run(st, **options) -> None:
+    raise NotImplementedError
