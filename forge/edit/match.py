@@ -1,0 +1,224 @@
+"""Where a SEARCH text sits in a file, and the lines that replace it. Three tiers, tried in order, each only when
+the one before found nothing (a looser tier must never overrule an exact match):
+
+1. exact: the lines as given;
+2. whitespace-insensitive: indentation and trailing spaces ignored, blank lines around the SEARCH dropped; the
+   replacement is re-indented by the difference between the SEARCH's indentation and the file's;
+3. elision: a SEARCH line `...`, `# ...` or `// ...` (any comment marker, any words after) stands for any lines
+   in between. Elided lines are kept when the REPLACE elides at the same places, replaced when it elides nowhere.
+
+A tier that finds the text in more than one place answers Ambiguous: guessing would edit the wrong place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_ELISION = re.compile(r"^(?:#|//|--|;|/\*|<!--|\{/\*)?\s*(?:\.\.\.|…)(?:\s.*)?$")
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int              # 0-based, first replaced line
+    end: int                # exclusive
+    lines: list[str]        # what lines[start:end] become
+    tier: str               # exact | whitespace | elision
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    spans: list[tuple[int, int]]    # 0-based [start, end) of every place
+    tier: str
+
+
+@dataclass(frozen=True)
+class NoMatch:
+    reason: str
+
+
+def locate(lines: Sequence[str], search: list[str], replace: list[str]) -> Match | Ambiguous | NoMatch:
+    """The single place `search` matches in `lines`, by the first tier that finds it anywhere."""
+    lines = list(lines)
+    exact = [(p, p + len(search), list(replace)) for p in _positions(lines, search)]
+    found = _one(exact, "exact")
+    if found:
+        return found
+    stripped = [line.strip() for line in lines]
+    found = _one(_whitespace_insensitive(lines, stripped, search, replace), "whitespace")
+    if found:
+        return found
+    if not any(is_elision(line) for line in search):
+        return NoMatch("")
+    candidates = _elided(lines, stripped, search, replace)
+    if isinstance(candidates, NoMatch):
+        return candidates
+    return _one(candidates, "elision") or NoMatch("")
+
+
+def is_elision(line: str) -> bool:
+    return bool(_ELISION.match(line.strip()))
+
+
+def _one(candidates: list[tuple[int, int, list[str]]], tier: str) -> Match | Ambiguous | None:
+    if len(candidates) == 1:
+        start, end, new = candidates[0]
+        return Match(start, end, new, tier)
+    if candidates:
+        return Ambiguous([(start, end) for start, end, _ in candidates], tier)
+    return None
+
+
+def _positions(hay: list[str], needle: list[str], start: int = 0) -> list[int]:
+    """Every index where `needle` starts in `hay`; list.index finds candidates at C speed."""
+    found: list[int] = []
+    if not needle:
+        return found
+    first, size, last_start = needle[0], len(needle), len(hay) - len(needle)
+    position = start
+    while position <= last_start:
+        try:
+            position = hay.index(first, position, last_start + 1)
+        except ValueError:
+            break
+        if hay[position:position + size] == needle:
+            found.append(position)
+        position += 1
+    return found
+
+
+def _first_position(hay: list[str], needle: list[str], start: int) -> int | None:
+    size = len(needle)
+    first = needle[0]
+    position = start
+    while position <= len(hay) - size:
+        try:
+            position = hay.index(first, position, len(hay) - size + 1)
+        except ValueError:
+            return None
+        if hay[position:position + size] == needle:
+            return position
+        position += 1
+    return None
+
+
+def _whitespace_insensitive(lines: list[str], stripped: list[str], search: list[str],
+                            replace: list[str]) -> list[tuple[int, int, list[str]]]:
+    search, replace = _trim_blank_ends(search, replace)
+    if not any(line.strip() for line in search):
+        return []   # blank lines alone would match everywhere
+    needle = [line.strip() for line in search]
+    return [(p, p + len(needle), _reindent(replace, search, lines[p:p + len(needle)]))
+            for p in _positions(stripped, needle)]
+
+
+def _elided(lines: list[str], stripped: list[str], search: list[str],
+            replace: list[str]) -> list[tuple[int, int, list[str]]] | NoMatch:
+    # an elision at either end says only "the file goes on": drop it, from the REPLACE too
+    while search and is_elision(search[0]):
+        search = search[1:]
+        replace = replace[1:] if replace and is_elision(replace[0]) else replace
+    while search and is_elision(search[-1]):
+        search = search[:-1]
+        replace = replace[:-1] if replace and is_elision(replace[-1]) else replace
+    search, replace = _trim_blank_ends(search, replace)
+    search_parts = [_trim_blank(part) for part in _split_on_elisions(search)]
+    replace_parts = _split_on_elisions(replace)
+    if len(replace_parts) > 1:
+        # blank lines beside a '...' belong to the elided lines, which the file supplies itself
+        last = len(replace_parts) - 1
+        replace_parts = [part[_count_blank(part) if i > 0 else 0:
+                              len(part) - (_count_blank(part[::-1]) if i < last else 0)]
+                         for i, part in enumerate(replace_parts)]
+    if len(replace_parts) not in (1, len(search_parts)):
+        return NoMatch(f"its SEARCH elides lines at {len(search_parts) - 1} place(s) with '...' but its REPLACE "
+                       f"at {len(replace_parts) - 1}; elide at the same places to keep those lines, or nowhere in "
+                       f"the REPLACE to replace them")
+    if any(not any(line.strip() for line in part) for part in search_parts):
+        return NoMatch("its SEARCH has a '...' line with no real line between it and the next '...' or the end; "
+                       "quote at least one line of the file on each side of every '...'")
+    needles = [[line.strip() for line in part] for part in search_parts]
+    candidates = []
+    for start in _positions(stripped, needles[0]):
+        end, gaps = start + len(needles[0]), []
+        for needle in needles[1:]:
+            found = _first_position(stripped, needle, end)
+            if found is None:
+                break
+            gaps.append((end, found))
+            end = found + len(needle)
+        else:
+            matched_head = lines[start:start + len(needles[0])]
+            if len(replace_parts) == 1:
+                new = _reindent(replace, search_parts[0], matched_head)
+            else:
+                new = _reindent(replace_parts[0], search_parts[0], matched_head)
+                for (gap_start, gap_end), part in zip(gaps, replace_parts[1:], strict=True):
+                    new += lines[gap_start:gap_end] + _reindent(part, search_parts[0], matched_head)
+            candidates.append((start, end, new))
+    return candidates
+
+
+def _split_on_elisions(lines: list[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if is_elision(line):
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return parts
+
+
+def _trim_blank(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _trim_blank_ends(search: list[str], replace: list[str]) -> tuple[list[str], list[str]]:
+    """Models often pad a SEARCH with blank lines the file does not have there; the REPLACE's padding goes too."""
+    lead = _count_blank(search)
+    trail = _count_blank(search[lead:][::-1])
+    search = search[lead:len(search) - trail]
+    replace_lead = min(lead, _count_blank(replace))
+    replace = replace[replace_lead:]
+    replace_trail = min(trail, _count_blank(replace[::-1]))
+    return search, replace[:len(replace) - replace_trail]
+
+
+def _count_blank(lines: list[str]) -> int:
+    count = 0
+    while count < len(lines) and not lines[count].strip():
+        count += 1
+    return count
+
+
+def _reindent(replace: list[str], search: list[str], matched: list[str]) -> list[str]:
+    """`replace` moved by the indentation the file has where the SEARCH's first real line matched."""
+    anchor = next((i for i, line in enumerate(search) if line.strip()), None)
+    if anchor is None or anchor >= len(matched):
+        return list(replace)
+    old, new = _indent(search[anchor]), _indent(matched[anchor])
+    if old == new:
+        return list(replace)
+    return [_shift(line, old, new) for line in replace]
+
+
+def _shift(line: str, old: str, new: str) -> str:
+    if not line.strip():
+        return line
+    if line.startswith(old):
+        return new + line[len(old):]
+    if new.startswith(old):             # the file is deeper: add the difference
+        return new[len(old):] + line
+    if old.startswith(new):             # the file is shallower: take the difference off, never the text
+        cut = len(old) - len(new)
+        return line[min(cut, len(_indent(line))):]
+    return line                         # tabs against spaces with no common prefix: leave the model's
+
+
+def _indent(line: str) -> str:
+    return line[:len(line) - len(line.lstrip())]

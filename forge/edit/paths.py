@@ -1,0 +1,51 @@
+"""Where an edit may write: only inside the repository, never through a link out of it, never into .git."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from forge.errors import ForgeError
+
+
+class UnsafePath(ForgeError):
+    """A path from a model's answer that would reach outside the repository or into git's own files."""
+
+
+def resolve_in_repo(root: Path, path: str) -> Path:
+    """The absolute, link-free location `path` names inside `root`; UnsafePath if it is absolute, climbs out with
+    `..`, goes through a link that leaves the repository, or lies under .git. It need not exist yet."""
+    root = root.resolve()
+    relative = _relative_parts(path)
+    target = root.joinpath(*relative).resolve()   # follows every link on the way, existing or not
+    try:
+        inside = target.relative_to(root)
+    except ValueError:
+        raise UnsafePath(f"{path}: leads outside the repository (to {target}) through a symbolic link",
+                         "edit the file where it really is, inside the repository") from None
+    if _under_git(inside.parts):
+        raise UnsafePath(f"{path}: lies in .git, which only git may change", "edit the working tree instead")
+    if not inside.parts:
+        raise UnsafePath(f"{path}: names the repository root, not a file", "give a file's path")
+    return target
+
+
+def _relative_parts(path: str) -> tuple[str, ...]:
+    if not path.strip():
+        raise UnsafePath("an edit names no file", "put the file's path before the block")
+    if path.startswith("~") or PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() \
+            or PureWindowsPath(path).drive:
+        raise UnsafePath(f"{path}: is an absolute path", "give the path relative to the repository root")
+    # models on Windows write "src\\x.py"; normpath folds "a/../b", so ".." can only escape by leading the result
+    normal = PurePosixPath(os.path.normpath(path.replace("\\", "/")))
+    if normal.parts and normal.parts[0] == "..":
+        raise UnsafePath(f"{path}: climbs out of the repository with '..'",
+                         "give the path relative to the repository root")
+    if _under_git(normal.parts):
+        raise UnsafePath(f"{path}: lies in .git, which only git may change", "edit the working tree instead")
+    return tuple(part for part in normal.parts if part != ".")
+
+
+def _under_git(parts: tuple[str, ...]) -> bool:
+    # casefold: on case-insensitive file systems .GIT is the same folder
+    return any(part.casefold() == ".git" for part in parts)
