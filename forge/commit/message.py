@@ -69,9 +69,10 @@ def compose(message: str, task: str, trailers: dict[str, object], run_id: str,
             secrets: Sequence[str] = ()) -> str:
     """The whole message: the model's (else one made from the task), subject kept to 72 characters, then the
     trailers as the last paragraph, where git looks for them; secrets (and key-shaped strings) masked."""
-    text = "\n".join(line.rstrip() for line in message.strip().splitlines()).strip()
+    # Masked before the subject is cut, so that no key survives half-cut and unrecognisable.
+    text = mask_secrets("\n".join(line.rstrip() for line in message.strip().splitlines()).strip(), secrets)[0]
     if not text:
-        text = template_message(task)
+        text = template_message(mask_secrets(task, secrets)[0])
     if not text:
         text = "forge: changes of run " + run_id
     lines = text.splitlines()
@@ -79,4 +80,4 @@ def compose(message: str, task: str, trailers: dict[str, object], run_id: str,
     lines = [_shorten(subject), "", subject, *lines[1:]] if len(subject) > SUBJECT_MAX else [subject, *lines[1:]]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     whole = body + "\n\n" + "\n".join(trailer_lines(trailers, run_id)) + "\n"
-    return mask_secrets(whole, list(secrets))[0]
+    return mask_secrets(whole, secrets)[0]
