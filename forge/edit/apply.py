@@ -75,6 +75,9 @@ def _read(target: Path, key: str) -> _File:
     if target.is_dir():
         raise _Refused(f"{key} is a directory, not a file")
     if not target.exists():
+        blocking = next((parent for parent in target.parents if parent.exists()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise _Refused(f"{key} cannot be created: {blocking.name} on its path is a file, not a folder")
         return _File(None, None)
     if not target.is_file():
         raise _Refused(f"{key} is not a regular file")

@@ -77,7 +77,7 @@ class _Reader:
 
     def _search_replace(self, start: int) -> int:
         number = self._number()
-        path = self._path_before(start)
+        path = self.last_path = self._path_before(start)
         search, stop, complete = self._section(start + 1, _DIVIDER)
         if not complete:
             return self._unfinished(number, start, "=======", stop)
@@ -88,7 +88,6 @@ class _Reader:
             self._problem(number, start, "has no file path: put the file's path on the line before the block "
                                          "(or before its ```)")
         else:
-            self.last_path = path
             self.parsed.edits.append(SearchReplace(path, _joined(search), _joined(replace), number, start + 1))
         return stop + 1
 

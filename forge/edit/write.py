@@ -39,8 +39,8 @@ def write_changes(root: Path, result: ApplyResult) -> list[str]:
             _put(target, change.after)
             done.append((change, target))
     except OSError as error:
-        for change, target in reversed(done):
-            _put(target, change.before)
+        for written, written_target in reversed(done):
+            _put(written_target, written.before)
         raise WriteFailed(f"could not write {change.path}: {error.strerror or error}",
                           "check the file's permissions and the free disk space; no file was changed") from error
     return [change.path for change, _ in done]
@@ -49,7 +49,7 @@ def write_changes(root: Path, result: ApplyResult) -> list[str]:
 def _on_disk(target: Path) -> str | None:
     try:
         return target.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except (UnicodeDecodeError, IsADirectoryError):
         return "\0not text"     # never equal to a `before`, which was UTF-8 text
