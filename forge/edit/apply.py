@@ -50,11 +50,14 @@ def apply_edits(root: Path, edits: ParsedEdits | Iterable[Edit]) -> ApplyResult:
         edits = edits.edits
     root = root.resolve()
     files: dict[str, _File] = {}
+    keys: dict[str, str] = {}     # the path as the answer wrote it -> as the repository knows it
     result = ApplyResult()
     for edit in edits:
         try:
-            target = resolve_in_repo(root, edit.path)
-            key = target.relative_to(root).as_posix()
+            if edit.path not in keys:
+                keys[edit.path] = resolve_in_repo(root, edit.path).relative_to(root).as_posix()
+            key = keys[edit.path]
+            target = root / key
             if key not in files:
                 files[key] = _read(target, key)
             _apply(files[key], edit, key)
@@ -95,7 +98,7 @@ def _apply(file: _File, edit: Edit, key: str) -> None:
         file.current, file.deleted_by = None, edit.number
     elif isinstance(edit, WholeFile):
         lines = split_lines(edit.content)
-        file.current = file.current.with_lines(lines) if file.current is not None else FileText(tuple(lines))
+        file.current = file.current.with_lines(lines) if file.current is not None else FileText(lines)
     else:
         file.current = _search_replace(file.current, edit, file, key)
 
@@ -106,7 +109,7 @@ def _search_replace(current: FileText | None, edit: SearchReplace, file: _File, 
     if not any(line.strip() for line in search):
         # an empty SEARCH creates a file; on a file with text it would not say where the REPLACE goes
         if current is None:
-            return FileText(tuple(replace))
+            return FileText(replace)
         if not any(line.strip() for line in current.lines):
             return current.with_lines(replace)
         raise _Refused(f"{subject} are empty, but {key} already exists and is not empty; to add lines, quote "
@@ -114,9 +117,10 @@ def _search_replace(current: FileText | None, edit: SearchReplace, file: _File, 
     if current is None:
         raise _Refused(_absent(file, key, "has nothing to search") +
                        "; to create it, leave the SEARCH section empty")
-    found = locate(current.lines, search, replace)
+    found = locate(current.lines, search, replace, current.stripped())
     if isinstance(found, Match):
-        return current.with_lines(current.lines[:found.start] + tuple(found.lines) + current.lines[found.end:])
+        current.splice(found.start, found.end, found.lines)
+        return current
     if isinstance(found, Ambiguous):
         how = _HOW[found.tier]
         raise _Refused(f"{subject} match {len(found.spans)} places in {key}{how}: {_places(found.spans)}; "
@@ -124,7 +128,7 @@ def _search_replace(current: FileText | None, edit: SearchReplace, file: _File, 
     raise _no_match(found, current.lines, search, key, subject)
 
 
-def _no_match(found: NoMatch, lines: tuple[str, ...], search: list[str], key: str, subject: str) -> _Refused:
+def _no_match(found: NoMatch, lines: list[str], search: list[str], key: str, subject: str) -> _Refused:
     reason = found.reason or (f"{subject} match no lines of {key}, even ignoring indentation and trailing "
                               "spaces and reading '...' lines as elided ones")
     closest = closest_lines(lines, search)

@@ -12,7 +12,6 @@ A tier that finds the text in more than one place answers Ambiguous: guessing wo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 _ELISION = re.compile(r"^(?:#|//|--|;|/\*|<!--|\{/\*)?\s*(?:\.\.\.|…)(?:\s.*)?$")
@@ -37,14 +36,16 @@ class NoMatch:
     reason: str
 
 
-def locate(lines: Sequence[str], search: list[str], replace: list[str]) -> Match | Ambiguous | NoMatch:
-    """The single place `search` matches in `lines`, by the first tier that finds it anywhere."""
-    lines = list(lines)
+def locate(lines: list[str], search: list[str], replace: list[str],
+           stripped: list[str] | None = None) -> Match | Ambiguous | NoMatch:
+    """The single place `search` matches in `lines`, by the first tier that finds it anywhere. `stripped` is
+    `lines` without surrounding whitespace, when the caller keeps it."""
     exact = [(p, p + len(search), list(replace)) for p in _positions(lines, search)]
     found = _one(exact, "exact")
     if found:
         return found
-    stripped = [line.strip() for line in lines]
+    if stripped is None:
+        stripped = list(map(str.strip, lines))
     found = _one(_whitespace_insensitive(lines, stripped, search, replace), "whitespace")
     if found:
         return found
