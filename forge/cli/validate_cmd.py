@@ -14,4 +14,4 @@ def validate(
 ) -> None:
     from forge.cli import validate_view
 
-    validate_view.run(state(ctx), paths=list(paths or []), as_json=as_json)
+    validate_view.run(state(ctx), paths_=list(paths or []), as_json=as_json)

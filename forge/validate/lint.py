@@ -1,0 +1,162 @@
+"""Stage 4, lint: only what the edit introduced counts. The linter also reads the files as they were at HEAD,
+and a finding already there is subtracted, matched by (file, code, message, the text of its line) rather than by
+line number, since an edit shifts lines. ruff reads each base file on stdin under its own name (so the
+repository's ruff settings apply); other linters (clippy, eslint, go vet, a configured command) run a second time
+in a copy of the tree with the changed files put back as they were."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from forge.validate import gitfiles, process
+from forge.validate.diagnostics import parse
+from forge.validate.report import Diagnostic, StageResult, skipped, tail
+from forge.validate.steps import StepContext, missing, needs_files, timed_out
+
+RUFF = ["ruff", "check", "--no-cache", "--force-exclude", "--exit-zero", "--output-format", "json"]
+
+Key = tuple[str, str, str, str]
+
+
+def line_text(source: bytes | str | None, line: int) -> str:
+    if source is None or line < 1:
+        return ""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    lines = text.splitlines()
+    return lines[line - 1].strip() if line <= len(lines) else ""
+
+
+def key(diagnostic: Diagnostic, source: bytes | str | None) -> Key:
+    return diagnostic.file, diagnostic.code, diagnostic.message, line_text(source, diagnostic.line)
+
+
+def introduced(current: list[tuple[Diagnostic, Key]], before: list[Key]) -> list[Diagnostic]:
+    """The current findings left once each finding from before has cancelled one equal to it (pure)."""
+    left = Counter(before)
+    new = []
+    for diagnostic, k in current:
+        if left[k] > 0:
+            left[k] -= 1
+        else:
+            new.append(diagnostic)
+    return new
+
+
+def _ruff_findings(output: str, root: Path, name: str | None = None) -> list[Diagnostic]:
+    found = []
+    for item in json.loads(output or "[]"):
+        file = name or Path(item["filename"]).resolve().relative_to(root.resolve()).as_posix()
+        location = item.get("location") or {}
+        found.append(Diagnostic(file, location.get("row", 0), location.get("column", 0), "error",
+                                item.get("code") or "", item.get("message", "")))
+    return found
+
+
+def ruff_introduced(ctx: StepContext) -> StageResult:
+    """ruff on the changed Python files, minus what ruff finds in their HEAD versions."""
+    files = [f for f in ctx.files() if f.endswith((".py", ".pyi"))]
+    if not files:
+        return skipped(ctx.stage, "no changed Python files to lint")
+    try:
+        outcome = process.run([*RUFF, *files], ctx.root, ctx.timeout_s)
+        if outcome.timed_out:
+            return timed_out(ctx, outcome)
+        if outcome.returncode != 0:
+            return StageResult(ctx.stage, False, duration_s=outcome.duration_s,
+                               summary=f"python (ruff): exit {outcome.returncode}", output_tail=tail(outcome.output))
+        current = _ruff_findings(outcome.output, ctx.root)
+        duration = outcome.duration_s
+        before: list[Key] = []
+        for file in sorted({d.file for d in current}):
+            base = gitfiles.base_content(ctx.root, file)
+            if base is None:
+                continue
+            old = process.run([*RUFF, "--stdin-filename", file, "-"], ctx.root, ctx.timeout_s, stdin=base)
+            duration += old.duration_s
+            if old.timed_out or old.returncode != 0:
+                return timed_out(ctx, old) if old.timed_out else StageResult(
+                    ctx.stage, False, duration_s=duration, summary=f"python (ruff): exit {old.returncode} on "
+                    f"{file} at HEAD", output_tail=tail(old.output))
+            before += [key(d, base) for d in _ruff_findings(old.output, ctx.root, file)]
+    except process.ToolMissing as error:
+        return missing(ctx, error)
+    sources = {f: (ctx.root / f).read_bytes() for f in {d.file for d in current}}
+    new = introduced([(d, key(d, sources[d.file])) for d in current], before)
+    return _result(ctx, "python (ruff)", new, len(current) - len(new), duration, outcome.output)
+
+
+def _result(ctx: StepContext, name: str, new: list[Diagnostic], old: int, duration: float,
+            output: str) -> StageResult:
+    before = f" ({old} already there before the edit)" if old else ""
+    summary = f"{name}: {len(new)} new finding{'s' if len(new) != 1 else ''}{before}" if new else \
+        f"{name}: no new findings{before}"
+    return StageResult(ctx.stage, not new, duration_s=duration, diagnostics=tuple(new), summary=summary,
+                       output_tail=tail(output) if new else "")
+
+
+def materialise_base(root: Path, tree: list[str], changed: list[str], dest: Path) -> None:
+    """A copy of the working tree at dest in which the changed files are as they were at HEAD (new ones absent)."""
+    changed_set = set(changed)
+    for path in tree:
+        target = dest / path
+        if path in changed_set:
+            data = gitfiles.base_content(root, path)
+            if data is None:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        elif (root / path).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / path, target)
+    for path in changed_set - set(tree):     # deleted files come back too
+        data = gitfiles.base_content(root, path)
+        if data is not None:
+            (dest / path).parent.mkdir(parents=True, exist_ok=True)
+            (dest / path).write_bytes(data)
+
+
+def command_introduced(ctx: StepContext) -> StageResult:
+    """A configured linter: passes when it exits 0; otherwise its findings minus those it reports on the base."""
+    empty = needs_files(ctx)
+    if empty is not None:
+        return empty
+    name = f"{ctx.command.profile} ({Path(process.split(ctx.command.command)[0]).name})"
+    try:
+        outcome = process.run(ctx.argv(), ctx.root, ctx.timeout_s)
+        if outcome.timed_out:
+            return timed_out(ctx, outcome)
+        if outcome.returncode == 0:
+            return StageResult(ctx.stage, True, duration_s=outcome.duration_s, summary=f"{name}: ok")
+        base_root = ctx.scratch / "base"
+        materialise_base(ctx.root, ctx.tree(), ctx.changed, base_root)
+        base_files = [f for f in ctx.files() if (base_root / f).is_file()]
+        argv = process.split(ctx.command.command, base_files, str(ctx.scratch))
+        old = process.run(argv, base_root, ctx.timeout_s)
+    except process.ToolMissing as error:
+        return missing(ctx, error)
+    duration = outcome.duration_s + old.duration_s
+    if old.timed_out:
+        return timed_out(ctx, old)
+    current = parse(outcome.output, ctx.root)
+    if not current:     # output forge cannot read: compare it line by line, paths of the copy put back
+        old_lines = set(old.output.replace(str(base_root), str(ctx.root)).splitlines())
+        new_lines = [line for line in outcome.output.splitlines() if line.strip() and line not in old_lines]
+        if old.returncode == 0 or new_lines:
+            return StageResult(ctx.stage, False, duration_s=duration,
+                               summary=f"{name}: exit {outcome.returncode}", output_tail=tail(outcome.output))
+        return StageResult(ctx.stage, True, duration_s=duration,
+                           summary=f"{name}: no new findings (it failed the same way before the edit)")
+    before = [key(d, _read(base_root / d.file)) for d in parse(old.output, base_root)]
+    pairs = [(d, key(d, _read(ctx.root / d.file))) for d in current]
+    new = introduced(pairs, before)
+    return _result(ctx, name, new, len(current) - len(new), duration, outcome.output)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

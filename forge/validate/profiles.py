@@ -1,0 +1,138 @@
+"""Validation profiles: which languages a change touches, and the build/test/lint command of each (data).
+
+A profile claims the changed files in its languages (and its manifest files: a changed Cargo.toml concerns
+Rust). Its commands come, per stage, from routing.toml's [validation.commands.LANGUAGE] when a user, repository,
+environment or flag layer sets them; else from the profile's own defaults below (the first variant whose marker
+file is at the repository root); else from routing.toml's built-in defaults. Commands starting with `forge:` are
+steps forge runs itself (Python: byte-compile and import the changed modules, pytest with affected tests first and
+a JUnit report, ruff's JSON); the rest run as programs with shell=False. `{files}` in a command becomes the changed
+files of the profile's languages (C/C++: the changed sources, or every source when only headers changed), `{tmp}`
+a scratch folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from forge.config.load import LoadedConfig
+
+PYTHON_IMPORT = "forge:python-import"
+PYTHON_PYTEST = "forge:pytest"
+PYTHON_RUFF = "forge:ruff"
+COMMAND_STAGES = ("build", "test", "lint")
+
+
+@dataclass(frozen=True)
+class Variant:
+    when: tuple[str, ...]           # marker files at the repository root, any of which selects it; () = always
+    commands: dict[str, str]        # stage -> command
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str                       # the key under [validation.commands]
+    languages: tuple[str, ...]      # tree-sitter language names whose files it checks
+    manifests: tuple[str, ...]      # other file names whose change concerns it
+    variants: tuple[Variant, ...]
+    sources: tuple[str, ...] = ()   # extensions {files} takes for compiled languages (not headers)
+
+    def variant(self, root: Path) -> Variant | None:
+        return next((v for v in self.variants if not v.when or any((root / m).exists() for m in v.when)), None)
+
+
+PROFILES: tuple[Profile, ...] = (
+    Profile("python", ("python",), ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt"),
+            (Variant((), {"build": PYTHON_IMPORT, "test": PYTHON_PYTEST, "lint": PYTHON_RUFF}),)),
+    Profile("rust", ("rust",), ("Cargo.toml", "Cargo.lock"),
+            (Variant(("Cargo.toml",), {"build": "cargo check --quiet", "test": "cargo test --quiet",
+                                       "lint": "cargo clippy --quiet -- -D warnings"}),)),
+    Profile("typescript", ("typescript", "tsx"), ("package.json", "tsconfig.json"),
+            (Variant(("tsconfig.json",), {"build": "npx tsc --noEmit", "test": "npm test --silent",
+                                          "lint": "npx eslint -f unix ."}),)),
+    Profile("javascript", ("javascript",), ("package.json",),
+            (Variant(("package.json",), {"test": "npm test --silent", "lint": "npx eslint -f unix ."}),)),
+    Profile("go", ("go",), ("go.mod", "go.sum"),
+            (Variant(("go.mod",), {"build": "go build ./...", "test": "go test ./...", "lint": "go vet ./..."}),)),
+    Profile("c", ("c",), ("Makefile", "CMakeLists.txt"),
+            (Variant((), {"build": "cc -fsyntax-only -I. -Iinclude {files}"}),), sources=(".c",)),
+    Profile("cpp", ("cpp",), ("Makefile", "CMakeLists.txt"),
+            (Variant((), {"build": "c++ -fsyntax-only -I. -Iinclude {files}"}),),
+             sources=(".cc", ".cpp", ".cxx", ".c++")),
+    Profile("java", ("java",), ("pom.xml", "build.gradle", "build.gradle.kts"),
+            (Variant(("pom.xml",), {"build": "mvn -q -o compile", "test": "mvn -q -o test"}),
+             Variant(("build.gradle", "build.gradle.kts"), {"build": "gradle -q --offline compileJava",
+                                                           "test": "gradle -q --offline test"}),
+             Variant((), {"build": "javac -d {tmp} -sourcepath . {files}"}))),
+)
+BY_NAME = {p.name: p for p in PROFILES}
+# A JavaScript file in a TypeScript project is checked by tsc with the rest.
+PROMOTED = {"javascript": ("tsconfig.json", "typescript")}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A profile and the changed files it claims."""
+
+    profile: Profile
+    files: tuple[str, ...]
+
+
+def applicable(root: Path, changed_languages: dict[str, str | None]) -> list[Applied]:
+    """The profiles the changes concern, in PROFILES order; changed_languages maps each changed path to its
+    tree-sitter language (None for other files)."""
+    claimed: dict[str, list[str]] = {}
+    for path, language in changed_languages.items():
+        if language in PROMOTED and (root / PROMOTED[language][0]).exists():
+            language = PROMOTED[language][1]
+        name = Path(path).name
+        for profile in PROFILES:
+            if language in profile.languages:
+                claimed.setdefault(profile.name, []).append(path)
+                break
+            # a manifest alone concerns a profile only where the repository is set up for it
+            if name in profile.manifests and profile.variant(root) is not None:
+                claimed.setdefault(profile.name, []).append(path)
+    return [Applied(p, tuple(claimed[p.name])) for p in PROFILES if p.name in claimed]
+
+
+@dataclass(frozen=True)
+class StageCommand:
+    profile: str
+    stage: str
+    command: str                    # program and arguments, or a forge: step
+    origin: str                     # "profile" or the layer kind that set it: built-in, user, repo, env, flag
+    config_file: Path | None = None  # the routing.toml that set it, for the trust check
+
+    @property
+    def builtin_step(self) -> bool:
+        return self.command.startswith("forge:")
+
+
+def command_for(root: Path, profile: Profile, stage: str, loaded: LoadedConfig) -> StageCommand | None:
+    """The command a stage runs for a profile, and where it came from; None when there is none."""
+    configured = loaded.config.validation.commands.get(profile.name, {}).get(stage)
+    layer = loaded.sources.get(("validation", "commands", profile.name, stage))
+    if configured and layer is not None and layer.kind != "built-in":
+        return StageCommand(profile.name, stage, configured, layer.kind, layer.file)
+    variant = profile.variant(root)
+    if variant is not None and stage in variant.commands:
+        return StageCommand(profile.name, stage, variant.commands[stage], "profile")
+    if configured:
+        return StageCommand(profile.name, stage, configured, "built-in")
+    return None
+
+
+def source_files(root: Path, applied: Applied, tree: list[str]) -> list[str]:
+    """What {files} stands for: the changed files in the profile's languages that exist; for compiled languages
+    with headers, the changed sources, or every source in the tree when only headers changed."""
+    from forge.validate.syntax import language_for
+
+    present = [f for f in applied.files if (root / f).is_file() and language_for(root, f) in
+               applied.profile.languages]
+    if not applied.profile.sources:
+        return present
+    sources = [f for f in present if f.endswith(applied.profile.sources)]
+    if sources or not present:
+        return sources
+    return sorted(f for f in tree if f.endswith(applied.profile.sources))

@@ -1,0 +1,292 @@
+"""Stage 3, test: the tests an edit affects first (Python: the test files that import a changed module; Rust: the
+changed crate of a workspace), then the configured suite. Results are counted from pytest's JUnit XML (forge's
+own pytest step) or from the summary lines of pytest, cargo test and go test."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from forge.validate import process
+from forge.validate.diagnostics import parse, relative
+from forge.validate.report import Diagnostic, StageResult, skipped, tail
+from forge.validate.steps import StepContext, missing, needs_files, timed_out
+
+PYTEST = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1"]
+NO_TESTS_COLLECTED = 5
+COUNT_ORDER = ("passed", "failed", "errors", "skipped")
+
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]+)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.M)
+
+
+@dataclass
+class Counts:
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+    def add(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, k) + getattr(other, k) for k in COUNT_ORDER))
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.errors + self.skipped
+
+    def text(self) -> str:
+        parts = [f"{getattr(self, k)} {k}" for k in COUNT_ORDER if getattr(self, k)]
+        return ", ".join(parts) or "no tests ran"
+
+
+# ---------------------------------------------------------------- which tests an edit affects
+
+def is_test_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def dotted(path: str, has_src: bool) -> str | None:
+    """pkg/mod.py -> pkg.mod (pkg/__init__.py -> pkg; src/ layouts too); None if no module can be named so."""
+    parts = list(PurePosixPath(path).parts)
+    if not parts[-1].endswith(".py"):
+        return None
+    if has_src and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    parts[-1] = parts[-1][:-3]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def imported_names(text: str) -> set[str]:
+    """Every module a file's import statements may load: `from a import b` gives a and a.b."""
+    names: set[str] = set()
+    for module, what in _FROM_IMPORT.findall(text):
+        names.add(module)
+        for item in what.strip("()").replace("\n", " ").split(","):
+            word = item.split(" as ")[0].strip().strip("\\").strip()
+            if word and word != "*":
+                names.add(f"{module}.{word}")
+    for found in _IMPORT.findall(text):
+        for item in found.split("#")[0].split(","):
+            word = item.split(" as ")[0].strip()
+            if word:
+                names.add(word)
+    return names
+
+
+def affected_python_tests(root: Path, changed: list[str], tree: list[str]) -> list[str]:
+    """The test files an edit concerns: the changed ones, and those importing a changed module (or something
+    inside one), cheapest to find with a text scan of their import lines."""
+    has_src = (root / "src").is_dir()
+    modules = {m for m in (dotted(p, has_src) for p in changed if not is_test_file(p)) if m}
+    affected = [p for p in changed if is_test_file(p) and (root / p).is_file()]
+    for path in sorted(tree):
+        if path in affected or not is_test_file(path) or not modules:
+            continue
+        try:
+            text = (root / path).read_text("utf-8", "replace")
+        except OSError:
+            continue
+        names = imported_names(text)
+        if any(n == m or n.startswith(m + ".") for n in names for m in modules):
+            affected.append(path)
+    return affected
+
+
+# ---------------------------------------------------------------- forge's pytest step
+
+def python_tests(ctx: StepContext) -> StageResult:
+    affected = affected_python_tests(ctx.root, ctx.changed, ctx.tree())
+    parts: list[tuple[str, Counts, list[Diagnostic], process.Outcome]] = []
+    if affected:
+        first = _pytest(ctx, affected, "affected")
+        if isinstance(first, StageResult):
+            return first
+        parts.append(first)
+    if not parts or parts[0][3].returncode == 0:
+        rest = _pytest(ctx, [f"--ignore={p}" for p in affected], "suite")
+        if isinstance(rest, StageResult):
+            return rest
+        parts.append(rest)
+    counts = Counts()
+    for _, c, _, _ in parts:
+        counts = counts.add(c)
+    failed_parts = [p for p in parts if p[3].returncode not in (0, NO_TESTS_COLLECTED)]
+    if not failed_parts and counts.total == 0:
+        return skipped(ctx.stage, "no tests found")
+    outcome = (failed_parts or parts)[-1][3]
+    where = f" (affected first: {', '.join(affected[:3])}{' …' if len(affected) > 3 else ''})" if affected else ""
+    stopped = " - stopped before the suite" if failed_parts and failed_parts[0][0] == "affected" else ""
+    return StageResult(ctx.stage, not failed_parts, duration_s=sum(p[3].duration_s for p in parts),
+                       diagnostics=tuple(d for p in failed_parts for d in p[2]),
+                       summary=f"python: {counts.text()}{where}{stopped}", output_tail=tail(outcome.output))
+
+
+def _pytest(ctx: StepContext, args: list[str], name: str):
+    report = ctx.scratch / f"pytest-{name}.xml"
+    try:
+        outcome = process.run([*PYTEST, f"--junitxml={report}", *args], ctx.root, ctx.timeout_s)
+    except process.ToolMissing as error:
+        return missing(ctx, error)
+    if outcome.timed_out:
+        return timed_out(ctx, outcome)
+    if "No module named pytest" in outcome.output:
+        return skipped(ctx.stage, "pytest not found (not installed for the repository's python)")
+    counts, failures = junit(ctx.root, report) if report.is_file() else (text_counts(outcome.output), [])
+    if outcome.returncode not in (0, NO_TESTS_COLLECTED) and not failures:
+        failures = pytest_failures(ctx.root, outcome.output)
+    return name, counts, failures, outcome
+
+
+def junit(root: Path, report: Path) -> tuple[Counts, list[Diagnostic]]:
+    """Counts and failures (with the file:line where each failed) from a pytest --junitxml report."""
+    try:
+        tree = ET.parse(report).getroot()
+    except ET.ParseError:
+        return Counts(), []
+    counts = Counts()
+    failures: list[Diagnostic] = []
+    for case in tree.iter("testcase"):
+        problem = next((c for c in case if c.tag in ("failure", "error")), None)
+        if any(c.tag == "skipped" for c in case):
+            counts.skipped += 1
+        elif problem is None:
+            counts.passed += 1
+        else:
+            if problem.tag == "failure":
+                counts.failed += 1
+            else:
+                counts.errors += 1
+            failures.append(_failure(root, case, problem))
+    return counts, failures
+
+
+def _failure(root: Path, case, problem) -> Diagnostic:
+    file = case.get("file") or case.get("classname", "").replace(".", "/") + ".py"
+    line = int(case.get("line") or -1) + 1
+    located = [(relative(root, f), int(n)) for f, n in re.findall(r"^(\S+?\.py):(\d+): ", problem.text or "", re.M)]
+    located = [(f, n) for f, n in located if f]
+    if located:
+        test_file = relative(root, file)
+        file, line = next(((f, n) for f, n in reversed(located) if f == test_file), located[-1])
+    message = (problem.get("message") or "").strip().splitlines()
+    what = "failed" if problem.tag == "failure" else "error"
+    name = f"{case.get('file') or file}::{case.get('name')}"
+    text = f"{name} {what}: {message[0][:300] if message else ''}".rstrip(": ")
+    return Diagnostic(file, line, 0, "error", "test", text)
+
+
+_PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
+_PYTEST_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.*))?$", re.M)
+
+
+def text_counts(output: str) -> Counts:
+    """Counts from pytest's last summary line ("1 failed, 3 passed in 0.2s")."""
+    for line in reversed(output.splitlines()):
+        found = _PYTEST_COUNT.findall(line)
+        if found and (" in " in line or "==" in line):
+            counts = Counts()
+            for number, kind in found:
+                kind = "errors" if kind.startswith("error") else kind
+                setattr(counts, kind, getattr(counts, kind) + int(number))
+            return counts
+    return Counts()
+
+
+def pytest_failures(root: Path, output: str) -> list[Diagnostic]:
+    located = {d.file: d for d in parse(output, root)}
+    failures = []
+    for file, name, message in _PYTEST_FAILED.findall(output):
+        where = located.get(file)
+        failures.append(Diagnostic(file, where.line if where else 0, 0, "error", "test",
+                                   f"{file}::{name} failed: {message}".rstrip(": ")))
+    return failures or list(located.values())
+
+
+# ---------------------------------------------------------------- configured test commands (cargo, go, npm...)
+
+_CARGO_RESULT = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
+_CARGO_PANIC = re.compile(r"thread '([^']+)' panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
+_GO_FAIL = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
+
+
+def command_counts(output: str) -> Counts | None:
+    cargo = _CARGO_RESULT.findall(output)
+    if cargo:
+        return Counts(sum(int(p) for p, _, _ in cargo), sum(int(f) for _, f, _ in cargo), 0,
+                      sum(int(i) for _, _, i in cargo))
+    counts = text_counts(output)
+    return counts if counts.total else None
+
+
+def command_failures(root: Path, output: str) -> list[Diagnostic]:
+    failures = []
+    for name, file, line, column, message in _CARGO_PANIC.findall(output):
+        where = relative(root, file)
+        if where:
+            failures.append(Diagnostic(where, int(line), int(column), "error", "test",
+                                       f"{name} failed: {message.strip()}"))
+    if failures:
+        return failures
+    if _PYTEST_FAILED.search(output):
+        return pytest_failures(root, output)
+    located = parse(output, root)
+    failures = [d for d in located if d.severity == "error"]
+    return failures or [Diagnostic("", 0, 0, "error", "test", f"{name} failed") for name in _GO_FAIL.findall(output)]
+
+
+def changed_crates(root: Path, changed: list[str]) -> list[str]:
+    """The packages of a Cargo workspace that hold the changed files, when they are not the root package."""
+    crates: list[str] = []
+    for path in changed:
+        folder = (root / path).parent
+        while folder != root and root in folder.parents:
+            manifest = folder / "Cargo.toml"
+            if manifest.is_file():
+                try:
+                    name = tomllib.loads(manifest.read_text("utf-8")).get("package", {}).get("name")
+                except (OSError, tomllib.TOMLDecodeError):
+                    name = None
+                if name and name not in crates:
+                    crates.append(name)
+                break
+            folder = folder.parent
+    return crates
+
+
+def command_tests(ctx: StepContext) -> StageResult:
+    """The configured test command; for `cargo test` in a workspace, the changed crates first."""
+    empty = needs_files(ctx)
+    if empty is not None:
+        return empty
+    argv = ctx.argv()
+    runs = []
+    if argv[:2] == ["cargo", "test"]:
+        runs += [[*argv, "-p", crate] for crate in changed_crates(ctx.root, ctx.changed)]
+    runs.append(argv)
+    duration = 0.0
+    counts = None
+    for run in runs:
+        try:
+            outcome = process.run(run, ctx.root, ctx.timeout_s)
+        except process.ToolMissing as error:
+            return missing(ctx, error)
+        if outcome.timed_out:
+            return timed_out(ctx, outcome)
+        duration += outcome.duration_s
+        counts = command_counts(outcome.output)
+        if outcome.returncode != 0:
+            failures = tuple(command_failures(ctx.root, outcome.output))
+            affected = " (affected crate first - stopped before the suite)" if run is not runs[-1] else ""
+            told = counts.text() if counts else f"exit {outcome.returncode}"
+            return StageResult(ctx.stage, False, duration_s=duration, diagnostics=failures,
+                               summary=f"{ctx.command.profile}: {told}{affected}", output_tail=tail(outcome.output))
+    # the suite's counts: the affected crates' tests are among them
+    told = counts.text() if counts else "ok"
+    return StageResult(ctx.stage, True, duration_s=duration, summary=f"{ctx.command.profile}: {told}",
+                       output_tail=tail(outcome.output))
