@@ -3,7 +3,8 @@ the one before found nothing (a looser tier must never overrule an exact match):
 
 1. exact: the lines as given;
 2. whitespace-insensitive: indentation and trailing spaces ignored, blank lines around the SEARCH dropped; the
-   replacement is re-indented by the difference between the SEARCH's indentation and the file's;
+   replacement is re-indented as the file indents the SEARCH's lines (shifted, and scaled when the model wrote
+   2-space levels for the file's 4);
 3. elision: a SEARCH line `...`, `# ...` or `// ...` (any comment marker, any words after) stands for any lines
    in between. Elided lines are kept when the REPLACE elides at the same places, replaced when it elides nowhere.
 
@@ -198,27 +199,48 @@ def _count_blank(lines: list[str]) -> int:
 
 
 def _reindent(replace: list[str], search: list[str], matched: list[str]) -> list[str]:
-    """`replace` moved by the indentation the file has where the SEARCH's first real line matched."""
-    anchor = next((i for i, line in enumerate(search) if line.strip()), None)
-    if anchor is None or anchor >= len(matched):
+    """`replace` moved to the file's indentation, learnt from how the SEARCH's lines are indented in the file."""
+    quoted: dict[str, str] = {}     # indentation in the SEARCH -> in the file
+    for wanted, found in zip(search, matched, strict=False):
+        if wanted.strip():
+            quoted.setdefault(_indent(wanted), _indent(found))
+    if all(ours == theirs for ours, theirs in quoted.items()):
         return list(replace)
-    old, new = _indent(search[anchor]), _indent(matched[anchor])
-    if old == new:
-        return list(replace)
-    return [_shift(line, old, new) for line in replace]
+    scale = _scale(quoted)
+    return [_moved(line, quoted, scale) for line in replace]
 
 
-def _shift(line: str, old: str, new: str) -> str:
+def _scale(quoted: dict[str, str]) -> float:
+    """How many of the file's spaces one space of the SEARCH is: 2 when the model wrote 2-space levels in a
+    4-space file. 1 unless every quoted level agrees on another ratio."""
+    widths = sorted((len(ours), len(theirs)) for ours, theirs in quoted.items()
+                    if not ours.strip(" ") and not theirs.strip(" "))
+    if len(widths) < 2 or len(widths) != len(quoted) or widths[-1][0] == widths[0][0]:
+        return 1.0
+    (low, low_file), (high, high_file) = widths[0], widths[-1]
+    ratio = (high_file - low_file) / (high - low)
+    agree = all(abs(low_file + (ours - low) * ratio - theirs) < 0.5 for ours, theirs in widths)
+    return ratio if agree and ratio > 0 else 1.0
+
+
+def _moved(line: str, quoted: dict[str, str], scale: float) -> str:
     if not line.strip():
         return line
-    if line.startswith(old):
-        return new + line[len(old):]
-    if new.startswith(old):             # the file is deeper: add the difference
-        return new[len(old):] + line
-    if old.startswith(new):             # the file is shallower: take the difference off, never the text
-        cut = len(old) - len(new)
-        return line[min(cut, len(_indent(line))):]
-    return line                         # tabs against spaces with no common prefix: leave the model's
+    lead = _indent(line)
+    text = line[len(lead):]
+    if lead in quoted:
+        return quoted[lead] + text
+    below = max((ours for ours in quoted if lead.startswith(ours)), key=len, default=None)
+    if below is not None:       # deeper than any quoted line: as deep again below the nearest one
+        extra = lead[len(below):]
+        if not extra.strip(" "):
+            extra = " " * round(len(extra) * scale)
+        return quoted[below] + extra + text
+    above = min((ours for ours in quoted if ours.startswith(lead)), key=len, default=None)
+    if above is not None:       # shallower than every quoted line: as much less deep, never into the text
+        theirs = quoted[above]
+        return theirs[:max(0, len(theirs) - (len(above) - len(lead)))] + text
+    return line                 # tabs against spaces with no common prefix: leave the model's
 
 
 def _indent(line: str) -> str:
