@@ -32,5 +32,5 @@ def run(st: CliState, *, limit: int | None, as_json: bool) -> None:
         table.add(short(c.sha), c.date[:16].replace("T", " "), c.model, c.tier, output.usd(c.cost_usd),
                   c.validation, subject)
     total = output.usd(sum(known)) + (f" + {unknown} unknown" if unknown else "")
-    table.footer = [f"{len(commits)} commits", "", "", "", total, "", ""]
+    table.footer = [f"{len(commits)} commit{'s' if len(commits) != 1 else ''}", "", "", "", total, "", ""]
     output.print_table(table)

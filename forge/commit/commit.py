@@ -10,6 +10,7 @@ from forge.commit.worktree import BRANCH_PREFIX, Worktree
 from forge.errors import ForgeError
 
 _SECRET_SUFFIXES = ("_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
+_OUTPUT_MAX = 4000      # of a hook's output in the error: its end, where the verdict usually is
 
 
 def _secret_values() -> list[str]:
@@ -39,7 +40,7 @@ def commit_validated(worktree: Worktree, paths: list[str] | None, message: str, 
     args = ["commit", "--quiet", "--cleanup=verbatim", "--file=-", *(["--no-verify"] if no_verify else [])]
     proc = run(worktree.path, *args, *pathspec, input=text)
     if proc.returncode != 0:
-        output = (proc.stdout + proc.stderr).strip() or f"git commit exited {proc.returncode}"
+        output = (proc.stdout + proc.stderr).strip()[-_OUTPUT_MAX:] or f"git commit exited {proc.returncode}"
         if "Please tell me who you are" in output or "empty ident" in output:
             raise ForgeError("git does not know who commits: user.name and user.email are not set",
                              'git config --global user.name "Your Name" && '

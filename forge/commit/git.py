@@ -13,11 +13,14 @@ from forge.errors import ForgeError
 NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 
 
-class GitFailed(Exception):
-    """git exited non-zero; `output` holds what it printed (stderr, then stdout)."""
+class GitFailed(ForgeError):
+    """git exited non-zero where forge did not expect it; `output` holds what it printed."""
 
     def __init__(self, args: tuple[str, ...], returncode: int, output: str) -> None:
-        super().__init__(f"git {' '.join(args)}: exit {returncode}: {output}")
+        first = next((line.strip() for line in output.splitlines() if line.strip()), f"exit {returncode}")
+        command = next((a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c")),
+                       "")
+        super().__init__(f"git {command} failed: {first}", "see git status; run the git command by hand for more")
         self.returncode = returncode
         self.output = output
 

@@ -67,11 +67,12 @@ def undo(repo: Path, count: int = 1) -> UndoResult:
         raise ForgeError(f"{branch} has {have} to undo, not {count}", "forge log lists them")
     targets = active[:count]
     oldest = targets[-1]
-    remotes = git(root, "for-each-ref", "--contains", oldest.sha, "--format=%(refname:short)", "refs/remotes/")
-    if remotes.split():
-        raise ForgeError(f"forge commit {_describe(oldest)} is already pushed (on {remotes.split()[0]})",
-                         f"undoing pushed work rewrites what others have: revert it yourself with "
-                         f"git revert {short(oldest.sha)}")
+    for target in reversed(targets):
+        remotes = git(root, "for-each-ref", "--contains", target.sha, "--format=%(refname:short)", "refs/remotes/")
+        if remotes.split():
+            raise ForgeError(f"forge commit {_describe(target)} is already pushed (on {remotes.split()[0]})",
+                             f"undoing pushed work rewrites what others have: revert it yourself with "
+                             f"git revert {short(target.sha)}")
     files = {name for target in targets for name in _files(root, target.sha)}
     ours = {c.sha for c in history.commits} | {r for r, target in history.reverts.items()
                                                 if target in {c.sha for c in history.commits}}

@@ -29,7 +29,8 @@ def snapshot(root: Path) -> dict:
              if p.is_file() and ".git" not in p.relative_to(root).parts}
     return {"files": files, "status": git(root, "status", "--porcelain=v1", "--untracked-files=all"),
             "index": git(root, "ls-files", "--stage"), "head": head(root),
-            "branch": git(root, "symbolic-ref", "--short", "HEAD").strip()}
+            "branch": subprocess.run(["git", "symbolic-ref", "-q", "--short", "HEAD"], cwd=root, capture_output=True,
+                                     text=True).stdout.strip()}
 
 
 def forge_commit(repo: Path, run_id: str, files: dict[str, str], land_it: bool = True, **trailers) -> str:

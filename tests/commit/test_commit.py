@@ -124,3 +124,12 @@ def test_template_subject(task, subject):
     message = template_message(task)
     assert message.splitlines()[0] == subject
     assert len(message.splitlines()[0]) <= 72
+
+
+def test_a_named_deleted_file_is_committed_as_deleted_and_a_path_outside_is_an_error(repo):
+    worktree = open_worktree(repo, "r1")
+    (worktree.path / "app.py").unlink()
+    commit_validated(worktree, ["app.py"], "drop app.py", TRAILERS)
+    assert git(worktree.path, "show", "--name-status", "--format=", "HEAD").split() == ["D", "app.py"]
+    with pytest.raises(ForgeError, match="could not stage"):
+        commit_validated(worktree, ["../../../../outside.py"], "escape", TRAILERS)

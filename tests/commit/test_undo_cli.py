@@ -100,3 +100,19 @@ def test_undo_from_a_subdirectory_and_staged_unrelated_work_survives(forge_env, 
     result = forge_env.run("undo", cwd=repo / "pkg")
     assert result.returncode == 0, result.stderr
     assert git(repo, "status", "--porcelain").splitlines() == ["A  pkg/new.py"]
+
+
+def test_a_merge_that_brought_changes_to_the_same_files_blocks(forge_env, two_runs):
+    repo = forge_env.cwd
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    (repo / "lib.py").write_text("from the side branch\n")
+    commit_all(repo, "side work")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "-X", "theirs", "--no-edit", "side")
+    message = refused(forge_env)
+    assert "lib.py changed since" in message and git(repo, "rev-parse", "side").strip()[:10] in message
+
+
+def test_a_detached_head_is_refused(forge_env, two_runs):
+    git(forge_env.cwd, "checkout", "-q", "--detach")
+    assert "detached" in refused(forge_env).lower()
