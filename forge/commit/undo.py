@@ -74,12 +74,13 @@ def undo(repo: Path, count: int = 1) -> UndoResult:
                              f"undoing pushed work rewrites what others have: revert it yourself with "
                              f"git revert {short(target.sha)}")
     files = {name for target in targets for name in _files(root, target.sha)}
-    ours = {c.sha for c in history.commits} | {r for r, target in history.reverts.items()
-                                                if target in {c.sha for c in history.commits}}
+    forge_shas = {c.sha for c in history.commits}
+    ours = forge_shas | {revert for revert, target in history.reverts.items() if target in forge_shas}
     for sha, changed in reversed(_later_changes(root, oldest.sha)):    # oldest first
         touched = sorted(files.intersection(changed))
         if sha not in ours and touched:
-            raise ForgeError(f"{', '.join(touched)} changed since forge's commit: {short(sha)} is not forge's",
+            raise ForgeError(f"{', '.join(touched)} changed since forge's commit {short(oldest.sha)}: by "
+                             f"{short(sha)}, which is not forge's",
                              f"revert by hand if you mean to: git revert {' '.join(short(t.sha) for t in targets)}")
     dirty = _dirty(root, files)
     if dirty:
