@@ -9,6 +9,7 @@ import typer
 
 from forge import __version__
 from forge.cli import (
+    apply_cmd,
     ask_cmd,
     config_cmd,
     context_cmd,
@@ -68,6 +69,7 @@ app.command("log", help=log_cmd.__doc__)(log_cmd.log)
 app.command("undo", help=undo_cmd.__doc__)(undo_cmd.undo)
 app.command("trust", help=trust_cmd.__doc__)(trust_cmd.trust)
 app.command("validate", help=validate_cmd.__doc__)(validate_cmd.validate)
+app.command("apply", help=apply_cmd.__doc__)(apply_cmd.apply)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
 app.add_typer(route_cmd.route_app, name="route")

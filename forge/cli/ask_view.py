@@ -10,6 +10,7 @@ from forge import paths
 from forge.cli import output
 from forge.cli.model_choice import check_usable_model
 from forge.cli.state import CliState
+from forge.cli.usable import unavailable_models
 from forge.errors import BudgetStop, TaskFailed, UsageError
 
 # What to do about the last failure when every model failed, by its error kind.
@@ -43,7 +44,7 @@ def _decide(st: CliState, prompt: str, model: str | None):
 
     router_state, observed = from_ledger(config, paths.ledger_file())
     router_state = router_state._replace(open_circuits=process_breaker().open_circuits(),
-                                         unavailable=_unavailable(st))
+                                         unavailable=unavailable_models(st))
     decision = route(profile, config, router_state, observed, load_trained_model(st.loaded()))
     if decision.model is None:
         if decision.stop:
@@ -53,17 +54,6 @@ def _decide(st: CliState, prompt: str, model: str | None):
         raise UsageError(f"no model can take this request ({'; '.join(decision.reasons[-2:])})",
                          "check `forge models list`, or pass --model MODEL")
     return decision
-
-
-def _unavailable(st: CliState) -> frozenset[str]:
-    """Models that cannot be called from here: disabled, key missing, Ollama down or the model not pulled."""
-    from forge.providers.availability import model_availability, probe_ollama_providers
-
-    config = st.config
-    probes = probe_ollama_providers(config, timeout=1.0) if any(
-        p.kind == "ollama" for p in config.providers.values()) else {}
-    return frozenset(name for name, m in config.models.items()
-                     if not model_availability(config, m, st.directory, probes).available)
 
 
 class _Terminal:
