@@ -21,6 +21,9 @@ PYTHON_IMPORT = "forge:python-import"
 PYTHON_PYTEST = "forge:pytest"
 PYTHON_RUFF = "forge:ruff"
 COMMAND_STAGES = ("build", "test", "lint")
+# What GCC 14 made errors, made errors on older compilers too: each is a bug, never a style question.
+C_ERRORS = ("-Werror=implicit-function-declaration -Werror=implicit-int -Werror=int-conversion "
+            "-Werror=incompatible-pointer-types")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ PROFILES: tuple[Profile, ...] = (
     Profile("go", ("go",), ("go.mod", "go.sum"),
             (Variant(("go.mod",), {"build": "go build ./...", "test": "go test ./...", "lint": "go vet ./..."}),)),
     Profile("c", ("c",), ("Makefile", "CMakeLists.txt"),
-            (Variant((), {"build": "cc -fsyntax-only -I. -Iinclude {files}"}),), sources=(".c",)),
+            (Variant((), {"build": f"cc -fsyntax-only {C_ERRORS} -I. -Iinclude {{files}}"}),), sources=(".c",)),
     Profile("cpp", ("cpp",), ("Makefile", "CMakeLists.txt"),
             (Variant((), {"build": "c++ -fsyntax-only -I. -Iinclude {files}"}),),
              sources=(".cc", ".cpp", ".cxx", ".c++")),
