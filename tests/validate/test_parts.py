@@ -127,3 +127,26 @@ def test_a_configured_linter_counts_only_what_the_edit_introduced(forge_env, rep
     lint = next(s for s in json.loads(result.stdout)["stages"] if s["stage"] == "lint")
     assert result.returncode == 1
     assert [(d["line"], d["code"]) for d in lint["diagnostics"]] == [(2, "F401")]
+
+
+def test_a_command_past_its_timeout_is_killed_with_its_children(tmp_path):
+    import sys
+    import time
+
+    from forge.validate import process
+
+    script = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']);" \
+             " print('started', flush=True); time.sleep(30)"
+    started = time.perf_counter()
+    outcome = process.run([sys.executable, "-c", script], tmp_path, timeout_s=1.0)
+    assert outcome.timed_out and "started" in outcome.output
+    assert time.perf_counter() - started < 10     # the grandchild holding the pipe was killed too
+
+
+def test_a_missing_program_raises_tool_missing(tmp_path):
+    import pytest
+
+    from forge.validate import process
+
+    with pytest.raises(process.ToolMissing, match="forge-no-such-tool not found"):
+        process.run(["forge-no-such-tool", "--version"], tmp_path, timeout_s=5)

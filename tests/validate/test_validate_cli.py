@@ -212,3 +212,10 @@ def test_rust_compile_error_fails_cargo_check_and_a_clean_edit_passes_its_tests(
     code, report = validate(forge_env, "src", env=rust_env())
     assert stage(report, "build")["passed"] and stage(report, "test")["passed"], report["feedback"]
     assert "1 passed" in stage(report, "test")["summary"]
+
+
+def test_a_stage_switched_off_in_routing_toml_is_skipped(forge_env, py_repo):
+    (py_repo / "app.py").write_text("def add(a, b):\n    return a - b\n")
+    code, report = validate(forge_env, env={"FORGE_VALIDATION__TEST": "false"})
+    assert stage(report, "test")["skipped_reason"] == "switched off ([validation] test = false)"
+    assert code == 0
