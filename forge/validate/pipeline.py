@@ -73,7 +73,7 @@ class _Stages:
         if command is None:
             return skipped(stage, f"no {stage} command for {applied.profile.name}")
         if command.origin == "repo" and not is_trusted(self.root, command.config_file):
-            return skipped(stage, f"{applied.profile.name}: {UNTRUSTED}", untrusted=True)
+            return skipped(stage, UNTRUSTED, untrusted=True)
         step = FORGE_STEPS.get(command.command) if command.builtin_step else COMMAND_STEPS[stage]
         if step is None:
             return skipped(stage, f"{command.command} is not a step forge knows")

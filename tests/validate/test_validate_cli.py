@@ -131,7 +131,7 @@ def test_untrusted_repository_commands_are_skipped_with_the_reason(forge_env, py
     (py_repo / "app.py").write_text("def add(a, b):\n    return b + a\n")
     code, report = validate(forge_env)
     lint = stage(report, "lint")
-    assert lint["skipped_reason"] == "python: routing.toml's commands are not trusted here: run forge trust"
+    assert lint["skipped_reason"] == "routing.toml's commands are not trusted here: run forge trust"
     assert lint["untrusted"] and report["verdict"] == "untrusted" and not report["passed"]
     assert code == 1
     assert stage(report, "build")["passed"]     # the profile's own steps still ran
