@@ -177,6 +177,11 @@ def main() -> int:
 
         context_rows, _misses = context.run(args.quick)
         routing.extend(context_rows)
+        print("validation benchmarks ...", file=sys.stderr)
+        import validation
+
+        validation_rows, _outcomes = validation.run(args.quick)
+        routing.extend(validation_rows)
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
