@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from forge.commit.git import GitFailed, git, run
 from forge.commit.message import compose
 from forge.commit.worktree import BRANCH_PREFIX, Worktree
+from forge.context.secrets import environment_secrets
 from forge.errors import ForgeError
 
-_SECRET_SUFFIXES = ("_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
 _OUTPUT_MAX = 4000      # of a hook's output in the error: its end, where the verdict usually is
-
-
-def _secret_values() -> list[str]:
-    """Values of the environment's keys and tokens: never to appear in a commit message."""
-    return [value for name, value in os.environ.items() if name.upper().endswith(_SECRET_SUFFIXES) and value]
 
 
 def commit_validated(worktree: Worktree, paths: list[str] | None, message: str, trailers: dict, *,
@@ -36,7 +29,7 @@ def commit_validated(worktree: Worktree, paths: list[str] | None, message: str, 
     pathspec = ["--", *paths] if paths is not None else []
     if run(worktree.path, "diff", "--cached", "--quiet", "HEAD", *pathspec).returncode == 0:
         raise ForgeError(f"nothing to commit in {worktree.branch}", "the task changed no files")
-    text = compose(message, task, trailers, run_id, _secret_values())
+    text = compose(message, task, trailers, run_id, environment_secrets())
     args = ["commit", "--quiet", "--cleanup=verbatim", "--file=-", *(["--no-verify"] if no_verify else [])]
     proc = run(worktree.path, *args, *pathspec, input=text)
     if proc.returncode != 0:

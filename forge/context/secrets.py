@@ -23,3 +23,15 @@ def mask_secrets(text: str, values: list[str]) -> tuple[str, int]:
             text = text.replace(value, MASK)
     text, shaped = _KEY_SHAPES.subn(MASK, text)
     return text, count + shaped
+
+
+_SECRET_SUFFIXES = ("_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "_KEY")
+
+
+def environment_secrets() -> list[str]:
+    """Values of the environment's keys and tokens (OPENAI_API_KEY, GITHUB_TOKEN, ...): masked in anything forge
+    writes or sends."""
+    import os
+
+    return [value for name, value in os.environ.items()
+            if name.upper().endswith(_SECRET_SUFFIXES) and len(value) >= _MIN_VALUE]
