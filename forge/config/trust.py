@@ -53,13 +53,18 @@ def main_checkout(root: Path) -> Path:
 
 
 def _key(repo_root: Path, config_file: Path) -> tuple[str, str]:
+    """(the main checkout, the file's path inside it). A file inside root (a worktree's own copy) is named by its
+    path inside root; else by its path inside the main checkout (a forge worktree validating with the user's
+    routing.toml); else by its absolute path."""
     checkout = repo_root.resolve()
+    main = main_checkout(checkout)
     config = config_file.resolve()
-    try:
-        file = config.relative_to(checkout).as_posix()
-    except ValueError:
-        file = str(config)
-    return str(main_checkout(checkout)), file
+    for base in (checkout, main):
+        try:
+            return str(main), config.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(main), str(config)
 
 
 def _records() -> list[TrustRecord]:

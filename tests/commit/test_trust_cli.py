@@ -95,3 +95,36 @@ def test_a_damaged_trust_file_trusts_nothing_and_outside_a_repo_is_exit_2(forge_
     assert is_trusted(repo, repo / "routing.toml")
     result = forge_env.run("trust", cwd=tmp_path)
     assert result.returncode == 2 and "not inside a git repository" in result.stderr
+
+
+def test_a_worktree_validating_with_the_users_routing_toml_is_trusted_for_that_content(forge_env, home):
+    """forge apply validates in a worktree with the config loaded from the user's checkout: the file is named by
+    its path in the main checkout, and its present content must be what was trusted."""
+    repo = forge_env.cwd
+    config = repo / "routing.toml"
+    config.write_text(ROUTING)
+    commit_all(repo, "add routing.toml")
+    forge_env.run("trust")
+    worktree = open_worktree(repo, "r2")
+    assert is_trusted(worktree.path, config)
+    assert is_trusted(worktree.path, worktree.path / "routing.toml")
+    config.write_text(ROUTING + '\n[validation.commands.go]\nbuild = "rm -rf ~"\n')
+    assert not is_trusted(worktree.path, config)
+    other = repo.parent / "elsewhere.toml"
+    other.write_text(ROUTING)
+    assert not is_trusted(worktree.path, other)
+
+
+def test_apply_in_a_worktree_runs_the_trusted_repository_command(forge_env, home):
+    from forge.config import load_config
+    from forge.validate.pipeline import validate
+
+    repo = forge_env.cwd
+    (repo / "routing.toml").write_text('[validation.commands.python]\nbuild = "python -c \'print(42)\'"\n')
+    commit_all(repo, "add routing.toml")
+    forge_env.run("trust")
+    worktree = open_worktree(repo, "r3")
+    (worktree.path / "app.py").write_text("def add(a, b):\n    return b + a\n")
+    report = validate(worktree.path, ["app.py"], load_config(repo, environ={}), use_cache=False)
+    build = report.stages[1]
+    assert not build.untrusted and build.passed, build
