@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 import uuid
@@ -45,30 +46,48 @@ def run(st: CliState, answer_file: Path, *, task: str, message: str, model: str 
         return written or ""
 
     from forge.cli.describe import model_commit_message
+    from forge.commit.git import current_branch
+    from forge.errors import ForgeError
 
+    if land_it and current_branch(root) is None:
+        raise UsageError("HEAD is detached: there is no branch to land the commit on",
+                         "check out a branch first, or pass --no-land to keep the commit on its forge/ branch")
     worktree = open_worktree(root, run_id)
-    outcome, landed = None, None
+    outcome, landed, land_error = None, None, None
+    previous = signal.signal(signal.SIGTERM, _terminated)   # a kill, too, runs the clean-up below
     try:
         outcome = apply_answer(worktree, answer, task, config, message=write_message, trailers=trailers)
         if outcome.ok and land_it:
-            landed = land(root, worktree)      # a conflict raises, keeping the branch and the user's files
+            try:
+                landed = land(root, worktree)   # a conflict raises, keeping the branch and the user's files
+            except ForgeError as error:
+                land_error = error
     finally:
+        signal.signal(signal.SIGTERM, previous)
         worktree.remove()
         if outcome is None or outcome.commit is None or landed is not None:
             run_git(root, "branch", "-D", worktree.branch)  # nothing on it to keep, or it is on the user's branch
-    result = {"run": run_id, "ok": outcome.ok, "stage": outcome.stage, "changed": outcome.changed,
-              "commit": outcome.commit, "branch": worktree.branch if outcome.commit else None,
+    result = {"run": run_id, "ok": outcome.ok and land_error is None, "stage": outcome.stage,
+              "changed": outcome.changed, "applied_blocks": outcome.applied,
+              "commit": outcome.commit, "branch": worktree.branch if outcome.commit and not landed else None,
               "landed": ({"branch": landed.branch, "mode": landed.mode, "head": landed.new_head,
                           "commits": landed.commits} if landed else None),
+              "land_error": land_error.one_line() if land_error else None,
               "validation": outcome.report.as_json() if outcome.report is not None else None,
               "problems": outcome.problems, "feedback": outcome.feedback, "notes": notes}
     if as_json:
         output.print_json(result)
     else:
         _print(result, outcome)
+    if land_error is not None:
+        raise land_error
     if not outcome.ok:
         raise TaskFailed(f"the edit was not committed: it failed at {outcome.stage}",
                          "the feedback says why; nothing reached your branch")
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _read_answer(path: Path) -> str:
@@ -88,14 +107,15 @@ def _print(result: dict, outcome) -> None:
         for stage in outcome.report.stages:
             mark = "skipped" if stage.skipped_reason else ("ok" if stage.passed else "FAILED")
             lines.append(f"  {stage.stage:<7} {mark:<8} {stage.skipped_reason or stage.summary}")
-    if result["ok"]:
-        lines.insert(0, f"committed {result['commit'][:10]} on {result['branch']}: {', '.join(result['changed'])}")
+    if result["commit"]:
+        lines.insert(0, f"committed {result['commit'][:10]}: {', '.join(result['changed'])}")
         if result["landed"]:
             lines.append(f"landed on {result['landed']['branch']} ({result['landed']['mode']})")
-        else:
+        elif result["land_error"] is None:
             lines.append(f"kept on {result['branch']}: land it with `git merge {result['branch']}`")
     else:
         lines.insert(0, f"not committed: failed at {result['stage']}")
         lines.append(result["feedback"])
+    lines += [f"problem: {problem}" for problem in result["problems"]]
     lines += [f"note: {note}" for note in result["notes"]]
     output.print_lines(lines)

@@ -11,6 +11,15 @@ from forge.errors import ForgeError
 _OUTPUT_MAX = 4000      # of a hook's output in the error: its end, where the verdict usually is
 
 
+def stage(path, paths: list[str] | None) -> None:
+    """Stage exactly these paths as they are on disk: new, changed or deleted (a deletion staged before is no
+    error, as it would be for `git add`); None stages every change."""
+    if paths is None:
+        git(path, "add", "--all", "--", ".")
+    else:
+        git(path, "update-index", "--add", "--remove", "--", *paths)
+
+
 def commit_validated(worktree: Worktree, paths: list[str] | None, message: str, trailers: dict, *,
                      task: str = "", no_verify: bool = False) -> str:
     """Commit `paths` (None: every change in the worktree) and return the new commit's sha.
@@ -22,7 +31,7 @@ def commit_validated(worktree: Worktree, paths: list[str] | None, message: str, 
     if paths is not None and not paths:
         raise ForgeError("no files to commit", "pass the files the task changed, or None for every change")
     try:
-        git(worktree.path, "add", "--all", "--", *(paths if paths is not None else ["."]))
+        stage(worktree.path, paths)
     except GitFailed as error:
         raise ForgeError(f"could not stage the changes in {worktree.path}: {error.output}",
                          "name files inside the worktree") from error

@@ -92,7 +92,12 @@ def test_a_validated_edit_is_committed_with_trailers_and_lands(project, tmp_path
     ("calc/ops.py\n<<<<<<< SEARCH\ndef div(a, b):\n    return a / b\n=======\ndef div(a, b):\n    return 0\n"
      ">>>>>>> REPLACE\n", "apply", "Block 1 (calc/ops.py)"),
     ("../outside.py\n<<<<<<< SEARCH\n=======\nx = 1\n>>>>>>> REPLACE\n", "apply", "outside"),
-    ("Sure! Here is how I would do it, in words only.", "parse", "No edit could be read"),
+    ("Sure! Here is how I would do it, in words only.", "parse", "could not be read as edits"),
+    # one whole block, then one cut off before its end: nothing of it is committed
+    (ADD_MUL + "calc/ops.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef add(a, b, c=0):\n", "parse",
+     "could not be read as edits"),
+    ("calc/ops.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef add(a, b):\n>>>>>>> REPLACE\n", "apply",
+     "change nothing"),
 ])
 def test_an_edit_that_fails_anywhere_leaves_the_branch_as_it_was(project, tmp_path, answer, stage, says):
     root = project.cwd
@@ -130,3 +135,73 @@ def test_bad_input_is_one_line_and_exit_2(project, tmp_path):
         assert result.returncode == 2, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("forge: error:") and named in lines[0]
+
+
+def test_an_explicit_deletion_is_committed(project, tmp_path):
+    root = project.cwd
+    (root / "calc/unused.py").write_text("X = 1\n")
+    git(root, "add", "calc/unused.py")
+    git(root, "commit", "-qm", "unused module")
+    data = apply(project, tmp_path, "<<<<<<< DELETE calc/unused.py\n" + ADD_MUL, "--task", "drop unused, add mul")
+    assert data["ok"] and sorted(data["changed"]) == ["calc/ops.py", "calc/unused.py"]
+    assert not (root / "calc/unused.py").exists()
+    assert git(root, "show", "--name-status", "--format=", "HEAD").split() == ["M", "calc/ops.py", "D",
+                                                                               "calc/unused.py"]
+
+
+def test_a_hook_that_refuses_the_commit_is_feedback_and_exit_1(project, tmp_path):
+    hook = project.cwd / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'style police: no mul allowed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = state(project.cwd)
+    data = apply(project, tmp_path, ADD_MUL, "--task", "add mul", code=1)
+    assert (data["ok"], data["stage"], data["commit"]) == (False, "commit", None)
+    assert "style police: no mul allowed" in data["feedback"]
+    assert state(project.cwd) == before and "forge/" not in git(project.cwd, "branch", "--list")
+
+
+def test_a_hook_that_rewrites_files_is_validated_again(project, tmp_path):
+    hook = project.cwd / ".git/hooks/pre-commit"
+    # The hook "formats" ops.py into something that fails the tests.
+    hook.write_text("#!/bin/sh\nsed -i 's/return a + b/return a - b/' calc/ops.py\ngit add calc/ops.py\n")
+    hook.chmod(0o755)
+    before = state(project.cwd)
+    data = apply(project, tmp_path, ADD_MUL, "--task", "add mul", code=1)
+    assert data["stage"] == "commit" and "hook changed the files" in data["feedback"]
+    assert "test_add" in data["feedback"]
+    assert state(project.cwd) == before
+
+
+def test_secrets_never_reach_the_feedback(project, tmp_path):
+    secret = "sk-test-secret-123456789012345678"
+    project.env["OPENAI_API_KEY"] = secret
+    root = project.cwd
+    (root / "calc/conf.py").write_text(f'KEY = "{secret}"\nURL = "https://example.com"\n')
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "conf")
+    answer = "calc/conf.py\n<<<<<<< SEARCH\nURL = 'http://nowhere'\n=======\nURL = 'x'\n>>>>>>> REPLACE\n"
+    path = tmp_path / "a.md"
+    path.write_text(answer)
+    result = project.run("apply", str(path), "--json")
+    assert result.returncode == 1
+    assert secret not in result.stdout + result.stderr
+    assert "closest" in json.loads(result.stdout)["feedback"].lower() or "***" in result.stdout
+
+
+def test_a_detached_head_is_refused_before_any_work(project, tmp_path):
+    git(project.cwd, "checkout", "-q", "--detach")
+    path = tmp_path / "a.md"
+    path.write_text(ADD_MUL)
+    result = project.run("apply", str(path))
+    assert result.returncode == 2 and "HEAD is detached" in result.stderr
+    assert "forge/" not in git(project.cwd, "branch", "--list")
+
+
+def test_a_landing_conflict_keeps_the_branch_and_prints_the_result(project, tmp_path):
+    root = project.cwd
+    (root / "calc/ops.py").write_text(OPS + "\n\ndef mul(a, b):\n    return b * a  # the user's own\n")
+    data = apply(project, tmp_path, ADD_MUL, "--task", "add mul", code=2)     # dirty ops.py: git refuses to land
+    assert data["commit"] and data["landed"] is None and data["branch"].startswith("forge/")
+    assert "take it by hand" in data["land_error"] or "git cherry-pick" in data["land_error"]
+    assert "# the user's own" in (root / "calc/ops.py").read_text()
+    assert data["branch"] in git(root, "branch", "--list")
