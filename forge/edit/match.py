@@ -6,9 +6,12 @@ the one before found nothing (a looser tier must never overrule an exact match):
    replacement is re-indented as the file indents the SEARCH's lines (shifted, and scaled when the model wrote
    2-space levels for the file's 4);
 3. elision: a SEARCH line `...`, `# ...` or `// ...` (any comment marker, any words after) stands for any lines
-   in between. Elided lines are kept when the REPLACE elides at the same places, replaced when it elides nowhere.
+   in between, as long as each is blank or indented at least as deep as the '...' line (so an elision inside a
+   function body never swallows the definitions after it). Elided lines are kept when the REPLACE elides at the
+   same places, replaced when it elides nowhere.
 
-A tier that finds the text in more than one place answers Ambiguous: guessing would edit the wrong place."""
+A tier that finds the text in more than one place answers Ambiguous: guessing would edit the wrong place. Only a
+caller that knows where the text should be (a diff hunk's stated line, `near`) has the nearest place win."""
 
 from __future__ import annotations
 
@@ -38,16 +41,17 @@ class NoMatch:
 
 
 def locate(lines: list[str], search: list[str], replace: list[str],
-           stripped: list[str] | None = None) -> Match | Ambiguous | NoMatch:
+           stripped: list[str] | None = None, near: int | None = None) -> Match | Ambiguous | NoMatch:
     """The single place `search` matches in `lines`, by the first tier that finds it anywhere. `stripped` is
-    `lines` without surrounding whitespace, when the caller keeps it."""
+    `lines` without surrounding whitespace, when the caller keeps it. `near` (0-based) settles a tier's several
+    places: the one starting nearest to it wins, unless two are as near."""
     exact = [(p, p + len(search), list(replace)) for p in _positions(lines, search)]
-    found = _one(exact, "exact")
+    found = _one(exact, "exact", near)
     if found:
         return found
     if stripped is None:
         stripped = list(map(str.strip, lines))
-    found = _one(_whitespace_insensitive(lines, stripped, search, replace), "whitespace")
+    found = _one(_whitespace_insensitive(lines, stripped, search, replace), "whitespace", near)
     if found:
         return found
     if not any(is_elision(line) for line in search):
@@ -55,14 +59,19 @@ def locate(lines: list[str], search: list[str], replace: list[str],
     candidates = _elided(lines, stripped, search, replace)
     if isinstance(candidates, NoMatch):
         return candidates
-    return _one(candidates, "elision") or NoMatch("")
+    return _one(candidates, "elision", near) or NoMatch("")
 
 
 def is_elision(line: str) -> bool:
     return bool(_ELISION.match(line.strip()))
 
 
-def _one(candidates: list[tuple[int, int, list[str]]], tier: str) -> Match | Ambiguous | None:
+def _one(candidates: list[tuple[int, int, list[str]]], tier: str,
+         near: int | None = None) -> Match | Ambiguous | None:
+    if len(candidates) > 1 and near is not None:
+        distances = sorted((abs(start - near), i) for i, (start, _, _) in enumerate(candidates))
+        if distances[0][0] < distances[1][0]:
+            candidates = [candidates[distances[0][1]]]
     if len(candidates) == 1:
         start, end, new = candidates[0]
         return Match(start, end, new, tier)
@@ -89,13 +98,15 @@ def _positions(hay: list[str], needle: list[str], start: int = 0) -> list[int]:
     return found
 
 
-def _first_position(hay: list[str], needle: list[str], start: int) -> int | None:
+def _first_position(hay: list[str], needle: list[str], start: int, last_start: int) -> int | None:
+    """The first index in [start, last_start] where `needle` starts in `hay`."""
     size = len(needle)
     first = needle[0]
+    last_start = min(last_start, len(hay) - size)
     position = start
-    while position <= len(hay) - size:
+    while position <= last_start:
         try:
-            position = hay.index(first, position, len(hay) - size + 1)
+            position = hay.index(first, position, last_start + 1)
         except ValueError:
             return None
         if hay[position:position + size] == needle:
@@ -139,26 +150,48 @@ def _elided(lines: list[str], stripped: list[str], search: list[str],
     if any(not any(line.strip() for line in part) for part in search_parts):
         return NoMatch("its SEARCH has a '...' line with no real line between it and the next '...' or the end; "
                        "quote at least one line of the file on each side of every '...'")
+    markers = [line for line in search if is_elision(line)]     # the '...' between each part and the next
     needles = [[line.strip() for line in part] for part in search_parts]
-    candidates = []
+    candidates, unbounded = [], False
     for start in _positions(stripped, needles[0]):
-        end, gaps = start + len(needles[0]), []
-        for needle in needles[1:]:
-            found = _first_position(stripped, needle, end)
-            if found is None:
-                break
-            gaps.append((end, found))
-            end = found + len(needle)
+        matched_head = lines[start:start + len(needles[0])]
+        quoted = _quoted(search_parts[0], matched_head)
+        scale = _scale(quoted)
+        depths = [_width(_indent(_moved(marker, quoted, scale))) for marker in markers]
+        found = _gaps(lines, stripped, needles, start, depths)
+        if found is None:
+            unbounded = unbounded or _gaps(lines, stripped, needles, start, [0] * len(markers)) is not None
+            continue
+        gaps, end = found
+        if len(replace_parts) == 1:
+            new = _reindent(replace, search_parts[0], matched_head)
         else:
-            matched_head = lines[start:start + len(needles[0])]
-            if len(replace_parts) == 1:
-                new = _reindent(replace, search_parts[0], matched_head)
-            else:
-                new = _reindent(replace_parts[0], search_parts[0], matched_head)
-                for (gap_start, gap_end), part in zip(gaps, replace_parts[1:], strict=True):
-                    new += lines[gap_start:gap_end] + _reindent(part, search_parts[0], matched_head)
-            candidates.append((start, end, new))
+            new = _reindent(replace_parts[0], search_parts[0], matched_head)
+            for (gap_start, gap_end), part in zip(gaps, replace_parts[1:], strict=True):
+                new += lines[gap_start:gap_end] + _reindent(part, search_parts[0], matched_head)
+        candidates.append((start, end, new))
+    if not candidates and unbounded:
+        return NoMatch("its SEARCH matches only if a '...' stands for lines indented less deeply than the '...' "
+                       "line itself (the end of its block, and the code after it); a '...' elides only lines at "
+                       "least as deep as it, so quote the lines up to where the change ends")
     return candidates
+
+
+def _gaps(lines: list[str], stripped: list[str], needles: list[list[str]], start: int,
+          depths: list[int]) -> tuple[list[tuple[int, int]], int] | None:
+    """Where each elision's lines lie, [start, end), and where the match ends, when the parts after the first
+    follow from `start` with every elided line blank or at least `depths[i]` deep; None when they do not."""
+    end, gaps = start + len(needles[0]), []
+    for needle, depth in zip(needles[1:], depths, strict=True):
+        limit = end     # the last line this elision may end at: the first one shallower than it
+        while limit < len(lines) and (not stripped[limit] or _width(_indent(lines[limit])) >= depth):
+            limit += 1
+        found = _first_position(stripped, needle, end, limit)
+        if found is None:
+            return None
+        gaps.append((end, found))
+        end = found + len(needle)
+    return gaps, end
 
 
 def _split_on_elisions(lines: list[str]) -> list[list[str]]:
@@ -200,14 +233,20 @@ def _count_blank(lines: list[str]) -> int:
 
 def _reindent(replace: list[str], search: list[str], matched: list[str]) -> list[str]:
     """`replace` moved to the file's indentation, learnt from how the SEARCH's lines are indented in the file."""
-    quoted: dict[str, str] = {}     # indentation in the SEARCH -> in the file
-    for wanted, found in zip(search, matched, strict=False):
-        if wanted.strip():
-            quoted.setdefault(_indent(wanted), _indent(found))
+    quoted = _quoted(search, matched)
     if all(ours == theirs for ours, theirs in quoted.items()):
         return list(replace)
     scale = _scale(quoted)
     return [_moved(line, quoted, scale) for line in replace]
+
+
+def _quoted(search: list[str], matched: list[str]) -> dict[str, str]:
+    """Indentation in the SEARCH -> in the file, from the lines the SEARCH matched."""
+    quoted: dict[str, str] = {}
+    for wanted, found in zip(search, matched, strict=False):
+        if wanted.strip():
+            quoted.setdefault(_indent(wanted), _indent(found))
+    return quoted
 
 
 def _scale(quoted: dict[str, str]) -> float:
@@ -245,3 +284,7 @@ def _moved(line: str, quoted: dict[str, str], scale: float) -> str:
 
 def _indent(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
+
+
+def _width(indent: str) -> int:
+    return len(indent.expandtabs(8))

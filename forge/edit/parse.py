@@ -13,8 +13,9 @@ deletion         <<<<<<< DELETE path                  unified diff     --- a/x  
 
 The path line of a search/replace block may be bare, in backticks, a `### path` heading, or the fence's info
 string (```python path/to/x.py); a block without one belongs to the file of the block before it. Markers take 5
-to 9 characters; an empty SEARCH creates a file. Files are deleted only by the DELETE line: a diff to /dev/null
-is reported as a problem, not obeyed."""
+to 9 characters; an empty SEARCH creates a file. A block with several `=======` lines (SEARCH text may hold one)
+keeps every way of splitting it, for applying to pick the one whose SEARCH is in the file. Files are deleted only
+by the DELETE line: a diff to /dev/null is reported as a problem, not obeyed."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ _DELETE = re.compile(r"^\s*<{5,9}\s*DELETE\s+(\S.*?)\s*$", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^`]*?)\s*$")
 _DIFF_OLD = re.compile(r"^---\s+(\S.*?)\s*$")
 _DIFF_NEW = re.compile(r"^\+\+\+\s+(\S.*?)\s*$")
+_HUNK_START = re.compile(r"^@@\s*-(\d+)")
 _PATH = re.compile(r"^[\w.~/\\][\w./\\\-+@~\[\]]*$")
 _BACKTICKED = re.compile(r"`([^`\s]+)`")
 _DEV_NULL = "/dev/null"
@@ -78,17 +80,20 @@ class _Reader:
     def _search_replace(self, start: int) -> int:
         number = self._number()
         path = self.last_path = self._path_before(start)
-        search, stop, complete = self._section(start + 1, _DIVIDER)
-        if not complete:
+        body, stop, complete = self._section(start + 1, _REPLACE)
+        dividers = [k for k, line in enumerate(body) if _DIVIDER.match(line)]
+        if not dividers:
             return self._unfinished(number, start, "=======", stop)
-        replace, stop, complete = self._section(stop + 1, _REPLACE)
         if not complete:
             return self._unfinished(number, start, ">>>>>>> REPLACE", stop)
+        splits = tuple((_joined(body[:k]), _joined(body[k + 1:])) for k in dividers)
         if path is None:
             self._problem(number, start, "has no file path: put the file's path on the line before the block "
                                          "(or before its ```)")
         else:
-            self.parsed.edits.append(SearchReplace(path, _joined(search), _joined(replace), number, start + 1))
+            search, replace = splits[0]
+            self.parsed.edits.append(SearchReplace(path, search, replace, number, start + 1,
+                                                   splits=splits if len(splits) > 1 else ()))
         return stop + 1
 
     def _section(self, start: int, end: re.Pattern[str]) -> tuple[list[str], int, bool]:
@@ -168,13 +173,16 @@ class _Reader:
             for start, body in hunks:
                 search = [line[1:] for line in body if line[:1] != "+"]
                 replace = [line[1:] for line in body if line[:1] != "-"]
+                stated = _HUNK_START.match(self.lines[start])
                 self.parsed.edits.append(SearchReplace(new, _joined(search), _joined(replace), self._number(),
-                                                       start + 1, "diff"))
+                                                       start + 1, "diff",
+                                                       old_start=int(stated.group(1)) if stated else 0))
         return end
 
     def _hunks(self, i: int) -> tuple[list[tuple[int, list[str]]], int]:
         """Each hunk's first line and body (lines with their ' ', '+' or '-'), and where the diff ends. Hunk line
-        counts are ignored: models rarely get them right, and matching finds the place anyway."""
+        counts are ignored: models rarely get them right, and matching finds the place anyway (the stated start
+        line only settles a hunk that matches in several places)."""
         hunks: list[tuple[int, list[str]]] = []
         implied = i < len(self.lines) and self.lines[i][:1] in ("+", "-", " ") and not self._diff_header(i)
         while i < len(self.lines) and (self.lines[i].startswith("@@") or implied):

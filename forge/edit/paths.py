@@ -1,4 +1,5 @@
-"""Where an edit may write: only inside the repository, never through a link out of it, never into .git."""
+"""Where an edit may write: only inside the repository, never through a link out of it, never into .git, never
+into a git submodule (a repository of its own, which a commit here cannot change)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ class UnsafePath(ForgeError):
 
 def resolve_in_repo(root: Path, path: str) -> Path:
     """The absolute, link-free location `path` names inside `root`; UnsafePath if it is absolute, climbs out with
-    `..`, goes through a link that leaves the repository, or lies under .git. It need not exist yet."""
+    `..`, goes through a link that leaves the repository, or lies under .git or in a submodule (a folder below
+    `root` holding its own .git). It need not exist yet."""
     root = root.resolve()
     relative = _relative_parts(path)
     target = root.joinpath(*relative).resolve()   # follows every link on the way, existing or not
@@ -27,6 +29,14 @@ def resolve_in_repo(root: Path, path: str) -> Path:
         raise UnsafePath(f"{path}: lies in .git, which only git may change", "edit the working tree instead")
     if not inside.parts:
         raise UnsafePath(f"{path}: names the repository root, not a file", "give a file's path")
+    for depth in range(1, len(inside.parts) + 1):
+        folder = root.joinpath(*inside.parts[:depth])
+        if not folder.is_dir():
+            break
+        if os.path.lexists(folder / ".git"):
+            submodule = "/".join(inside.parts[:depth])
+            raise UnsafePath(f"{path}: lies in the git submodule {submodule}, a repository of its own",
+                             f"change {submodule} in its own repository; forge edits only this one's files")
     return target
 
 

@@ -11,7 +11,12 @@ class SearchReplace:
     """Replace the lines `search` with `replace` in `path`; an empty `search` creates the file.
 
     Both texts end each line with "\\n" ("" is no lines, "\\n" one blank line). `number` counts every edit of the
-    answer from 1, so a failure can say which block; `line` is where the block starts in the answer."""
+    answer from 1, so a failure can say which block; `line` is where the block starts in the answer.
+
+    `splits`: when the block holds more than one `=======` line (one may be SEARCH text, an .rst underline), every
+    way of splitting it as (search, replace), in order; `search` and `replace` are the first. Applying takes the
+    one split whose SEARCH is in the file. `old_start`: a diff hunk's stated old start line (`@@ -7 ...`), 1-based,
+    0 when unknown; it breaks ties when the hunk's lines match in several places."""
 
     path: str
     search: str
@@ -19,6 +24,8 @@ class SearchReplace:
     number: int
     line: int
     origin: str = "search/replace"      # or "diff": a unified diff hunk, its context and "-" lines as `search`
+    splits: tuple[tuple[str, str], ...] = ()
+    old_start: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,10 @@ class ParsedEdits:
 
 @dataclass(frozen=True)
 class EditFailure:
-    """An edit that does not apply, told so that a model can fix it: which block, why, what the file has instead."""
+    """An edit that does not apply, told so that a model can fix it: which block, why, what the file has instead.
+
+    `number` 0 is the answer as a whole rather than one block (edits that change nothing); `path` then names the
+    files it touched, comma-separated."""
 
     path: str
     number: int
@@ -62,7 +72,7 @@ class EditFailure:
 
     @property
     def message(self) -> str:
-        head = f"Block {self.number} ({self.path}): {self.reason}"
+        head = f"Block {self.number} ({self.path}): {self.reason}" if self.number else self.reason
         return f"{head}\n{self.closest}" if self.closest else head
 
 
@@ -83,7 +93,10 @@ class FileChange:
 
 @dataclass
 class ApplyResult:
-    """What the edits would do: the changed files, the blocks that applied and those that did not."""
+    """What the edits would do: the changed files, the blocks that applied and those that did not.
+
+    Edits that apply but change nothing are a failure too (number 0, see `unchanged`), with no block applied:
+    a model told "done" for a no-op would believe it had changed something."""
 
     changes: list[FileChange] = field(default_factory=list)
     applied: list[int] = field(default_factory=list)
@@ -92,6 +105,11 @@ class ApplyResult:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    @property
+    def unchanged(self) -> bool:
+        """Every block applied, yet no file would change."""
+        return any(failure.number == 0 for failure in self.failures)
 
     def failure_report(self) -> str:
         """The failures as one text for the model's next attempt; "" when every block applied."""

@@ -4,7 +4,10 @@ written until write_changes."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from forge.edit import ApplyResult, Deletion, SearchReplace, WholeFile, apply_edits, parse_edits
 
@@ -247,3 +250,169 @@ def test_a_file_cannot_be_created_below_a_file(tmp_path):
     tree(tmp_path, {"notes": "a file\n"})
     result = apply_edits(tmp_path, [WholeFile("notes/today.md", "x\n", 1, 1)])
     assert result.failures[0].reason == "notes/today.md cannot be created: notes on its path is a file, not a folder"
+
+
+# ---------------------------------------------------------------- elisions stay inside their block
+
+DEFS = ("def one():\n    a = 1\n    b = 2\n    c = 3\n    return a + b + c\n\n\n"
+        "def two():\n    return 2\n\n\ndef three():\n    return 3\n")
+
+
+def test_an_elision_in_a_body_never_swallows_the_next_definition(tmp_path):
+    tree(tmp_path, {"defs.py": DEFS})
+    result = apply_edits(tmp_path, [block("defs.py", "def one():\n    # ...\n    return 2\n",
+                                          "def one():\n    return 2\n")])
+    assert result.changes == [] and result.applied == []
+    [failure] = result.failures
+    assert failure.reason.startswith("its SEARCH matches only if a '...' stands for lines indented less deeply "
+                                     "than the '...' line itself")
+    assert "The closest lines in defs.py are:" in failure.message
+
+
+def test_an_elision_spans_lines_as_deep_as_it_and_blank_ones_and_ends_at_a_shallower_line(tmp_path):
+    tree(tmp_path, {"defs.py": DEFS.replace("    b = 2\n", "    if a:\n        b = 2\n\n")})
+    search = "def one():\n    a = 1\n    ...\n    return a + b + c\n"
+    result = apply_edits(tmp_path, [block("defs.py", search, "def one():\n    return 6\n")])
+    assert after(result, "defs.py") == "def one():\n    return 6\n\n\n" + DEFS.split("\n\n\n", 1)[1]
+    # a closing line shallower than the '...' ends the elided lines: C braces, a flush-left quote of a method
+    tree(tmp_path, {"f.c": "int f(void) {\n    int a = 1;\n    return a;\n}\nint g(void) {\n    return 2;\n}\n"})
+    result = apply_edits(tmp_path, [block("f.c", "int f(void) {\n    ...\n}\n", "int f(void) {\n    return 1;\n}\n")])
+    assert after(result, "f.c") == "int f(void) {\n    return 1;\n}\nint g(void) {\n    return 2;\n}\n"
+    tree(tmp_path, {"app.py": APP})
+    result = apply_edits(tmp_path, [block("app.py", "def mul(self, a, b):\n    ...\n", "def mul(self, b, a):\n")])
+    assert after(result, "app.py").endswith("    def mul(self, b, a):\n        return a * b\n")
+
+
+def test_an_elision_at_the_top_level_may_span_definitions(tmp_path):
+    tree(tmp_path, {"defs.py": DEFS})
+    result = apply_edits(tmp_path, [block("defs.py", "def one():\n...\ndef three():\n", "def three():\n")])
+    assert after(result, "defs.py") == "def three():\n    return 3\n"
+
+
+# ---------------------------------------------------------------- deletions must be explicit
+
+def test_an_empty_whole_file_for_a_file_with_text_is_refused(tmp_path):
+    tree(tmp_path, {"app.py": APP, "empty.py": ""})
+    result = apply_edits(tmp_path, parse_edits("```python:app.py\n```\n```python:empty.py\n\n```\n"
+                                               "```python:new.py\n```\n"))
+    assert result.applied == [2, 3] and [c.path for c in result.changes] == ["empty.py", "new.py"]
+    assert result.failures[0].reason == ("is an empty whole file for app.py, which has text; deletions must be "
+                                         "explicit: use <<<<<<< DELETE app.py to delete, or give the whole content")
+
+
+def test_a_whole_file_cut_short_by_a_top_level_ellipsis_is_refused(tmp_path):
+    tree(tmp_path, {"app.py": APP})
+    answer = "Here it is:\n```python:app.py\ndef add(a, b):\n    return a - b\n...\n```\n"
+    result = apply_edits(tmp_path, parse_edits(answer))
+    assert result.changes == []
+    assert result.failures[0].reason.startswith("gives app.py as a whole file, but its line 3 (line 5 of the answer) "
+                                                "is a bare '...' at the top level, which would drop the file's lines "
+                                                "it stands for (7 lines now, 2 kept); deletions must be explicit")
+
+
+def test_a_whole_file_may_hold_an_indented_ellipsis_or_a_top_level_one_that_drops_nothing(tmp_path):
+    tree(tmp_path, {"p.py": "class P:\n    def f(self):\n        return 1\n", "doc.yml": "a: 1\n"})
+    result = apply_edits(tmp_path, parse_edits("```python:p.py\nclass P:\n    def f(self):\n        ...\n```\n"
+                                               "```yaml:doc.yml\na: 2\n...\n```\n"))
+    assert result.ok
+    assert after(result, "p.py") == "class P:\n    def f(self):\n        ...\n"
+    assert after(result, "doc.yml") == "a: 2\n...\n"
+
+
+# ---------------------------------------------------------------- a '=======' line inside SEARCH
+
+RST = "Title\n=======\n\nOld text.\n"
+
+
+def test_a_divider_line_in_the_search_is_settled_by_the_file(tmp_path):
+    tree(tmp_path, {"doc.rst": RST})
+    answer = "doc.rst\n<<<<<<< SEARCH\nTitle\n=======\n\nOld text.\n=======\nTitle\n=======\n\nNew text.\n" \
+             ">>>>>>> REPLACE\n"
+    # "Title" alone is found too, but only where the longer SEARCH is: it is that one's beginning, not a reading
+    result = apply_edits(tmp_path, parse_edits(answer))
+    assert result.ok and after(result, "doc.rst") == "Title\n=======\n\nNew text.\n"
+    # a divider in the REPLACE only: the first split is the one the file has
+    answer = "doc.rst\n<<<<<<< SEARCH\nOld text.\n=======\nNew\n=======\n\nText.\n>>>>>>> REPLACE\n"
+    result = apply_edits(tmp_path, parse_edits(answer))
+    assert after(result, "doc.rst") == "Title\n=======\n\nNew\n=======\n\nText.\n"
+
+
+def test_a_divider_that_no_split_or_several_splits_fit_is_ambiguous(tmp_path):
+    # b.rst has "a" and, elsewhere (indented), "a / ======= / b": two readings at two places
+    tree(tmp_path, {"doc.rst": RST, "b.rst": "a\nz\n  a\n  =======\n  b\n"})
+    answer = ("doc.rst\n<<<<<<< SEARCH\nNope\n=======\nMissing.\n=======\nx\n>>>>>>> REPLACE\n"
+              "b.rst\n<<<<<<< SEARCH\na\n=======\nb\n=======\nc\n>>>>>>> REPLACE\n")
+    result = apply_edits(tmp_path, parse_edits(answer))
+    assert result.changes == [] and result.applied == []
+    none, several = (failure.reason for failure in result.failures)
+    assert none.startswith("has 2 '=======' lines, so the divider is ambiguous: no way of splitting it there "
+                           "gives a SEARCH found in doc.rst. A line of only '=' inside SEARCH or REPLACE")
+    assert several.startswith("has 2 '=======' lines, so the divider is ambiguous: 2 ways of splitting it there "
+                              "give a SEARCH found in b.rst.")
+
+
+# ---------------------------------------------------------------- a diff hunk's stated line
+
+TWICE = "def f():\n    x = 1\n    return x\n\n\ndef g():\n    x = 1\n    return x\n"
+
+
+def test_a_hunk_matching_in_two_places_goes_to_the_one_nearest_its_stated_line(tmp_path):
+    tree(tmp_path, {"t.py": TWICE})
+    hunk = "--- a/t.py\n+++ b/t.py\n@@ -{} +{} @@\n     x = 1\n-    return x\n+    return x + 1\n"
+    result = apply_edits(tmp_path, parse_edits(hunk.format("8,2", "8,2")))
+    assert after(result, "t.py") == TWICE[:-len("    return x\n")] + "    return x + 1\n"
+    result = apply_edits(tmp_path, parse_edits(hunk.format("1,2", "1,2")))   # off by one: still the nearer
+    assert after(result, "t.py").startswith("def f():\n    x = 1\n    return x + 1\n")
+
+
+def test_the_stated_line_breaks_no_tie_and_a_search_replace_block_ignores_it(tmp_path):
+    tree(tmp_path, {"t.py": TWICE})
+    tree(tmp_path, {"u.py": TWICE.replace("\n\n\n", "\n\n")})  # the places start at lines 2 and 6
+    hunk = "--- a/u.py\n+++ b/u.py\n@@ -4,2 +4,2 @@\n     x = 1\n-    return x\n+    return 0\n"
+    reason = apply_edits(tmp_path, parse_edits(hunk)).failures[0].reason
+    assert "match 2 places in u.py: lines 2-3, lines 6-7" in reason
+    sr = SearchReplace("t.py", "    x = 1\n    return x\n", "    return 0\n", 1, 1, old_start=7)
+    assert "match 2 places" in apply_edits(tmp_path, [sr]).failures[0].reason
+
+
+# ---------------------------------------------------------------- ignored paths, and edits that change nothing
+
+def test_a_path_git_ignores_is_refused_but_a_tracked_one_under_an_ignored_folder_is_not(tmp_path):
+    tree(tmp_path, {".gitignore": "build/\n*.log\n", "build/kept.py": "k = 1\n", "src/a.py": "a = 1\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", "build/kept.py"], check=True)
+    result = apply_edits(tmp_path, [WholeFile("build/x.py", "x = 1\n", 1, 1), WholeFile("run.log", "x\n", 2, 1),
+                                    block("build/kept.py", "k = 1\n", "k = 2\n", 3),
+                                    block("src/a.py", "a = 1\n", "a = 2\n", 4)])
+    assert result.applied == [3, 4]
+    assert [f.message for f in result.failures] == [
+        "Block 1 (build/x.py): path is ignored by .gitignore; forge only edits tracked or trackable files",
+        "Block 2 (run.log): path is ignored by .gitignore; forge only edits tracked or trackable files"]
+
+
+def test_git_is_asked_once_for_all_paths(tmp_path, monkeypatch):
+    calls = []
+    real = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kw: calls.append(args) or real(*args, **kw))
+    apply_edits(tmp_path, [WholeFile(f"f{i}.py", "x\n", i, 1) for i in range(1, 6)])
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("edits", [
+    [block("a.py", "x = 1\n", "x = 1\n", 1), block("b.py", "y = 1\n", "y = 1\n", 2)],
+    [WholeFile("a.py", "x = 1\n", 1, 1)],
+    [block("a.py", "x = 1\n", "x = 2\n", 1), block("a.py", "x = 2\n", "x = 1\n", 2)],
+])
+def test_edits_that_change_nothing_are_a_failure_of_the_answer(tmp_path, edits):
+    tree(tmp_path, {"a.py": "x = 1\n", "b.py": "y = 1\n"})
+    result = apply_edits(tmp_path, edits)
+    assert result.changes == [] and result.applied == [] and not result.ok and result.unchanged
+    [failure] = result.failures
+    assert failure.number == 0 and failure.message.startswith("Your edits change nothing: a.py")
+    assert failure.message == failure.reason    # not "Block 0 (...)"
+
+
+def test_a_failed_block_beside_no_op_ones_is_reported_as_itself(tmp_path):
+    tree(tmp_path, {"a.py": "x = 1\n"})
+    result = apply_edits(tmp_path, [block("a.py", "x = 1\n", "x = 1\n", 1), block("a.py", "nope\n", "x\n", 2)])
+    assert [f.number for f in result.failures] == [2] and not result.unchanged

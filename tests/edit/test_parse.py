@@ -86,6 +86,16 @@ def test_replace_content_keeps_divider_lines_and_inner_fences():
     text = "README.md\n<<<<<<< SEARCH\nTitle\n=======\nTitle\n=======\n```sh\nmake\n```\n>>>>>>> REPLACE\n"
     [edit] = only(text)
     assert edit.replace == "Title\n=======\n```sh\nmake\n```\n"
+    # which '=======' divides is for applying to settle, against the file: every split is kept, in order
+    assert edit.splits == (("Title\n", "Title\n=======\n```sh\nmake\n```\n"),
+                           ("Title\n=======\nTitle\n", "```sh\nmake\n```\n"))
+
+
+def test_a_block_with_one_divider_has_no_splits_and_one_without_any_is_a_problem():
+    [edit] = only(f"a.py\n{BLOCK}")
+    assert edit.splits == ()
+    parsed = parse_edits("a.py\n<<<<<<< SEARCH\nx\n>>>>>>> REPLACE\n")
+    assert parsed.edits == [] and "has no '=======' before the marker at line 4" in parsed.problems[0]
 
 
 def test_a_cut_off_block_is_a_problem_and_the_blocks_before_it_stay():
@@ -197,6 +207,13 @@ def test_a_unified_diff_becomes_one_block_per_hunk():
     assert edits[0].replace == ('def divide(a, b):\n    if b == 0:\n        raise ValueError("division by zero")\n'
                                 "    return a / b\n")
     assert (edits[1].search, edits[1].replace) == ("    return x + x\n", "    return 2 * x\n")
+
+
+def test_a_hunk_keeps_its_stated_old_start_line():
+    edits = only(DIFF)
+    assert [e.old_start for e in edits] == [1, 10]
+    [implied] = only("--- a/x.py\n+++ b/x.py\n-a\n+b\n")
+    assert implied.old_start == 0
 
 
 def test_a_diff_from_dev_null_creates_and_one_to_dev_null_is_refused():

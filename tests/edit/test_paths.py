@@ -63,3 +63,22 @@ def test_files_inside_are_allowed_new_or_old_and_links_inside_resolve_to_their_t
     (root / "alias.py").symlink_to(root / "src" / "a.py")
     assert resolve_in_repo(root, "alias.py") == (root / "src" / "a.py").resolve()
     assert resolve_in_repo(root, ".github/workflows/ci.yml") == (root / ".github/workflows/ci.yml").resolve()
+
+
+@pytest.mark.parametrize("path", ["vendor/lib/x.py", "vendor/lib/new/y.py", "vendor/lib", "alias/x.py"])
+def test_a_path_in_a_git_submodule_is_refused_naming_it(root, path):
+    (root / "vendor" / "lib").mkdir(parents=True)
+    (root / "vendor" / "lib" / ".git").write_text("gitdir: ../../.git/modules/lib\n")  # a submodule's .git file
+    (root / "vendor" / "lib" / "x.py").write_text("x\n")
+    (root / "alias").symlink_to(root / "vendor" / "lib")
+    with pytest.raises(UnsafePath) as refused:
+        resolve_in_repo(root, path)
+    assert refused.value.message == f"{path}: lies in the git submodule vendor/lib, a repository of its own"
+    assert "vendor/lib" in refused.value.hint
+
+
+def test_a_nested_repository_folder_counts_as_a_submodule_but_the_root_does_not(root):
+    (root / "tools" / "repo" / ".git").mkdir(parents=True)
+    with pytest.raises(UnsafePath, match="lies in the git submodule tools/repo"):
+        resolve_in_repo(root, "tools/repo/new.py")
+    assert resolve_in_repo(root, "tools/new.py") == (root / "tools" / "new.py").resolve()
