@@ -142,6 +142,10 @@ class ValidationConfig:
     test: bool = spec("true or false")
     lint: bool = spec("true or false")
     syntax_threshold: float = spec("a score from 0 to 1", between(0, 1))
+    # Seconds a stage's command may run before it is killed (with its children) and the stage fails as timed out.
+    build_timeout_s: float = spec("seconds, at least 1, e.g. 300", at_least(1), default=300.0)
+    test_timeout_s: float = spec("seconds, at least 1, e.g. 900", at_least(1), default=900.0)
+    lint_timeout_s: float = spec("seconds, at least 1, e.g. 300", at_least(1), default=300.0)
     commands: dict[str, dict[str, str]] = spec(
         'tables per language such as [validation.commands.python] test = "pytest -q"',
         known_command_stages, default_factory=dict)

@@ -92,6 +92,24 @@ def is_trusted(repo_root: Path, config_file: Path) -> bool:
     return any(r.root == root and r.file == file and r.sha256 == digest for r in _records())
 
 
+def repository_trusted(repo_root: Path) -> bool:
+    """Whether the user trusts this repository at all: some routing.toml of it was trusted and is unchanged since
+    (what lets validation run the repository's own tools, such as a committed virtual environment)."""
+    main = main_checkout(repo_root)
+    for record in _records():
+        if record.root != str(main):
+            continue
+        file = Path(record.file)
+        candidates = [file] if file.is_absolute() else [repo_root.resolve() / file, main / file]
+        for candidate in candidates:
+            try:
+                if file_digest(candidate) == record.sha256:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def trust(repo_root: Path, config_file: Path) -> TrustRecord:
     """Trust config_file's present content for this repository (replacing what was trusted for that file)."""
     root, file = _key(repo_root, config_file)

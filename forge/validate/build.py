@@ -44,7 +44,7 @@ def python_imports(ctx: StepContext) -> StageResult:
     source = resources.files("forge.validate").joinpath("import_check.py").read_text("utf-8")
     try:
         outcome = process.run(["python", "-c", source, str(ctx.root)], ctx.root, ctx.timeout_s,
-                              stdin=json.dumps(pairs).encode())
+                              stdin=json.dumps(pairs).encode(), env=process.python_path(ctx.root))
     except process.ToolMissing as error:
         return missing(ctx, error)
     if outcome.timed_out:

@@ -1,6 +1,7 @@
 """Stage results kept by what they were computed from: the tree's fingerprint (HEAD + every uncommitted change),
 the stage, the profile and its command. One small JSON file per result under data_dir()/validation-cache/;
-results older than a week go when a new one is written. Timeouts and skips are never kept."""
+results older than a week go when a new one is written. Only passes are kept: a failure may come from the
+environment (a missing module, a full disk, a flaky service) and must be seen again; timeouts and skips never."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class ResultCache:
             return None
 
     def put(self, key: str, result: StageResult) -> None:
-        if result.skipped or result.timed_out:
+        if result.skipped or result.timed_out or not result.passed:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -30,17 +30,40 @@ def head(root: Path) -> str | None:
 
 
 def changed_files(root: Path) -> list[str]:
-    """Uncommitted changes against HEAD (changed, added, deleted) and untracked files git does not ignore."""
-    tracked = (_git(root, "diff", "--name-only", "-z", "HEAD").stdout if head(root)
+    """Uncommitted changes against HEAD (changed, added, deleted; a renamed file as both its old and new path) and
+    untracked files git does not ignore."""
+    tracked = (_git(root, "diff", "--name-only", "--no-renames", "-z", "HEAD").stdout if head(root)
                else _git(root, "ls-files", "-z", "--cached").stdout)
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard").stdout
     names = [n.decode("utf-8", "surrogateescape") for n in (tracked + untracked).split(b"\0") if n]
     return sorted(set(names))
 
 
-def base_content(root: Path, path: str) -> bytes | None:
-    """A file's bytes at HEAD, None when it is new (or there is no HEAD)."""
-    proc = _git(root, "show", f"HEAD:{path}", check=False)
+def renames(root: Path) -> dict[str, str]:
+    """Files renamed since HEAD (git mv, or a deletion and an addition git pairs up): new path -> old path."""
+    if head(root) is None:
+        return {}
+    proc = _git(root, "diff", "--name-status", "-M", "-z", "HEAD", check=False)
+    words = [w.decode("utf-8", "surrogateescape") for w in proc.stdout.split(b"\0")] if proc.returncode == 0 else []
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(words) and words[i]:
+        status = words[i]
+        if status[:1] in ("R", "C") and i + 2 < len(words):
+            if status[:1] == "R":
+                found[words[i + 2]] = words[i + 1]
+            i += 3
+        else:
+            i += 2
+    return found
+
+
+def base_content(root: Path, path: str, renamed: dict[str, str] | None = None) -> bytes | None:
+    """A file's bytes at HEAD (a renamed file's: those of its old path), None when it is new (or there is no
+    HEAD). renamed: renames(root), when the caller has it already."""
+    if renamed is None:
+        renamed = renames(root)
+    proc = _git(root, "show", f"HEAD:{renamed.get(path, path)}", check=False)
     return proc.stdout if proc.returncode == 0 else None
 
 

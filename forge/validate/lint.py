@@ -70,8 +70,9 @@ def ruff_introduced(ctx: StepContext) -> StageResult:
         current = _ruff_findings(outcome.output, ctx.root)
         duration = outcome.duration_s
         before: list[Key] = []
+        renamed = gitfiles.renames(ctx.root) if current else {}
         for file in sorted({d.file for d in current}):
-            base = gitfiles.base_content(ctx.root, file)
+            base = gitfiles.base_content(ctx.root, file, renamed)
             if base is None:
                 continue
             old = process.run([*RUFF, "--stdin-filename", file, "-"], ctx.root, ctx.timeout_s, stdin=base)
@@ -98,12 +99,15 @@ def _result(ctx: StepContext, name: str, new: list[Diagnostic], old: int, durati
 
 
 def materialise_base(root: Path, tree: list[str], changed: list[str], dest: Path) -> None:
-    """A copy of the working tree at dest in which the changed files are as they were at HEAD (new ones absent)."""
+    """A copy of the working tree at dest in which the changed files are as they were at HEAD (new ones absent; a
+    renamed one under its new name, with its old content, so that its findings compare with the edit's)."""
     changed_set = set(changed)
+    renamed = gitfiles.renames(root)
+    moved_away = {old for new, old in renamed.items() if new in changed_set}
     for path in tree:
         target = dest / path
         if path in changed_set:
-            data = gitfiles.base_content(root, path)
+            data = gitfiles.base_content(root, path, renamed)
             if data is None:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +115,8 @@ def materialise_base(root: Path, tree: list[str], changed: list[str], dest: Path
         elif (root / path).is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / path, target)
-    for path in changed_set - set(tree):     # deleted files come back too
-        data = gitfiles.base_content(root, path)
+    for path in changed_set - set(tree) - moved_away:     # deleted files come back too
+        data = gitfiles.base_content(root, path, renamed)
         if data is not None:
             (dest / path).parent.mkdir(parents=True, exist_ok=True)
             (dest / path).write_bytes(data)
@@ -134,7 +138,7 @@ def command_introduced(ctx: StepContext) -> StageResult:
         materialise_base(ctx.root, ctx.tree(), ctx.changed, base_root)
         base_files = [f for f in ctx.files() if (base_root / f).is_file()]
         argv = process.split(ctx.command.command, base_files, str(ctx.scratch))
-        old = process.run(argv, base_root, ctx.timeout_s)
+        old = process.run(argv, base_root, ctx.timeout_s, tool_root=ctx.root)
     except process.ToolMissing as error:
         return missing(ctx, error)
     duration = outcome.duration_s + old.duration_s
@@ -147,8 +151,11 @@ def command_introduced(ctx: StepContext) -> StageResult:
         if old.returncode == 0 or new_lines:
             return StageResult(ctx.stage, False, duration_s=duration,
                                summary=f"{name}: exit {outcome.returncode}", output_tail=tail(outcome.output))
-        return StageResult(ctx.stage, True, duration_s=duration,
-                           summary=f"{name}: no new findings (it failed the same way before the edit)")
+        # it failed the same way before the edit, saying nothing forge can read: it did not run, it did not pass
+        said = next((line.strip() for line in reversed(outcome.output.splitlines()) if line.strip()),
+                    f"exit {outcome.returncode}")
+        program = Path(process.split(ctx.command.command)[0]).name
+        return skipped(ctx.stage, f"{program} failed to run: {said[:300]}")
     before = [key(d, _read(base_root / d.file)) for d in parse(old.output, base_root)]
     pairs = [(d, key(d, _read(ctx.root / d.file))) for d in current]
     new = introduced(pairs, before)

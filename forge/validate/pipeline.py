@@ -12,10 +12,12 @@ from __future__ import annotations
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 from forge.config.load import LoadedConfig
+from forge.context.secrets import environment_secrets, mask_secrets
 from forge.validate import build, gitfiles, lint, tests
 from forge.validate.cache import ResultCache
 from forge.validate.profiles import (
@@ -27,7 +29,7 @@ from forge.validate.profiles import (
     applicable,
     command_for,
 )
-from forge.validate.report import STAGES, UNTRUSTED, StageResult, ValidationReport, combine, skipped
+from forge.validate.report import STAGES, UNTRUSTED, Diagnostic, StageResult, ValidationReport, combine, skipped
 from forge.validate.steps import StepContext, run_command
 from forge.validate.syntax import check_syntax, language_for
 
@@ -49,6 +51,25 @@ def is_trusted(root: Path, config_file: Path | None) -> bool:
     return bool(trusted(root, config_file))
 
 
+def configured_timeouts(config: LoadedConfig) -> dict[str, float]:
+    """[validation] build_timeout_s, test_timeout_s, lint_timeout_s (the defaults where a config lacks them)."""
+    settings = config.config.validation
+    return {stage: float(getattr(settings, f"{stage}_timeout_s", DEFAULT_TIMEOUTS[stage]))
+            for stage in DEFAULT_TIMEOUTS}
+
+
+def masked(result: StageResult, secrets: list[str]) -> StageResult:
+    """result with the environment's secrets (and key-shaped strings) replaced in every text a tool wrote, before
+    it is printed, cached or sent to a model."""
+    def clean(text: str) -> str:
+        return mask_secrets(text, secrets)[0] if text else text
+
+    diagnostics = tuple(Diagnostic(d.file, d.line, d.column, d.severity, d.code, clean(d.message))
+                        for d in result.diagnostics)
+    return replace(result, summary=clean(result.summary), output_tail=clean(result.output_tail),
+                   skipped_reason=clean(result.skipped_reason), diagnostics=diagnostics)
+
+
 def _switched_off(stage: str) -> StageResult:
     return skipped(stage, f"switched off ([validation] {stage} = false)")
 
@@ -62,6 +83,7 @@ class _Stages:
         self.timeouts, self.results = timeouts, results
         self.fingerprint = gitfiles.fingerprint(root, changed) if results is not None else ""
         self.tree = cache(lambda: gitfiles.tree_files(root))
+        self.secrets = environment_secrets()
 
     def run(self, stage: str) -> StageResult:
         if not self.applied:
@@ -82,7 +104,7 @@ class _Stages:
             found = self.results.get(key)
             if found is not None:
                 return found
-        result = self._execute(step, command, applied)
+        result = masked(self._execute(step, command, applied), self.secrets)
         if self.results is not None:
             self.results.put(key, result)
         return result
@@ -96,20 +118,21 @@ class _Stages:
 
 def validate(repo: Path, changed: list[str], config: LoadedConfig, *, timeouts: dict[str, float] | None = None,
              results: ResultCache | None = None, use_cache: bool = True) -> ValidationReport:
-    """Validate the changed files (paths relative to the repository root) of the working tree at repo."""
+    """Validate the changed files (paths relative to the repository root) of the working tree at repo. Stage
+    timeouts come from [validation] *_timeout_s; timeouts= overrides them."""
     started = time.perf_counter()
     root = repo.resolve()
     changed = sorted(set(changed))
     if not changed:
         return ValidationReport(tuple(skipped(s, "nothing changed") for s in STAGES), (), 0.0)
     settings = config.config.validation
-    syntax = (check_syntax(root, changed, settings.syntax_threshold) if settings.syntax
-              else _switched_off("syntax"))
+    syntax = masked(check_syntax(root, changed, settings.syntax_threshold), environment_secrets()) \
+        if settings.syntax else _switched_off("syntax")
     if syntax.failed:
         later = tuple(skipped(s, "syntax failed") for s in STAGES[1:])
         return ValidationReport((syntax, *later), tuple(changed), time.perf_counter() - started)
     applied = applicable(root, {path: language_for(root, path) for path in changed})
-    stages = _Stages(root, changed, config, applied, {**DEFAULT_TIMEOUTS, **(timeouts or {})},
+    stages = _Stages(root, changed, config, applied, {**configured_timeouts(config), **(timeouts or {})},
                      (results or ResultCache()) if use_cache else None)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forge-lint") as pool:
         linting = pool.submit(stages.run, "lint") if settings.lint else None

@@ -31,10 +31,11 @@ class Outcome:
 
 
 class ToolMissing(Exception):
-    """The command's program is not installed here."""
+    """The command's program is not installed here, or cannot be started (not executable, a bad interpreter):
+    str(error) is the reason, for a skipped stage."""
 
-    def __init__(self, tool: str) -> None:
-        super().__init__(f"{tool} not found")
+    def __init__(self, tool: str, reason: str = "") -> None:
+        super().__init__(reason or f"{tool} not found")
         self.tool = tool
 
 
@@ -50,18 +51,73 @@ def split(command: str, files: list[str] = (), tmp: str = "") -> list[str]:
     return argv
 
 
+def _git_lines(root: Path, *args: str) -> list[str] | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return [n.decode("utf-8", "surrogateescape") for n in proc.stdout.split(b"\0") if n]
+
+
+def tracked(checkout: Path, name: str) -> bool:
+    """Whether git tracks anything at or under name in checkout (a committed .venv, or a committed link to one);
+    when git cannot tell, it counts as tracked."""
+    found = _git_lines(checkout, "ls-files", "-z", "--cached", "--", name)
+    return found is None or bool(found)
+
+
+def checkouts(root: Path) -> list[Path]:
+    """root, then the main checkout when root is a linked worktree (forge's own, under .git/forge/worktrees): a
+    gitignored virtual environment lives only in the user's checkout."""
+    from forge.config.trust import main_checkout
+
+    root = root.resolve()
+    main = main_checkout(root)
+    return [root] if main == root else [root, main]
+
+
+def _repository_trusted(root: Path) -> bool:
+    try:
+        from forge.config.trust import repository_trusted
+    except ImportError:
+        return False
+    return repository_trusted(root)
+
+
 def _venv_bin(root: Path) -> Path | None:
-    for name in VENV_DIRS:
-        folder = root / name / "bin"
-        if (folder / "python").exists():
+    """The repository's own virtual environment: one git does not track (a gitignored .venv the user made), or
+    any once the user trusts the repository; a committed .venv in an untrusted clone is the repository's code,
+    never run."""
+    trusted: bool | None = None
+    for checkout in checkouts(root):
+        for name in VENV_DIRS:
+            folder = checkout / name / "bin"
+            if not (folder / "python").exists():
+                continue
+            if tracked(checkout, name):
+                if trusted is None:
+                    trusted = _repository_trusted(root)
+                if not trusted:
+                    continue
             return folder
     return None
 
 
+def python_path(root: Path) -> dict[str, str]:
+    """PYTHONPATH for a Python step: the validated tree's own source folders first (root/src, then root), so an
+    editable install of the user's checkout does not shadow the code under test in a worktree."""
+    folders = [str(f) for f in (root / "src", root) if f.is_dir()]
+    existing = os.environ.get("PYTHONPATH", "")
+    return {"PYTHONPATH": os.pathsep.join([*folders, *([existing] if existing else [])])}
+
+
 def resolve(root: Path, tool: str) -> str:
     """The program a command names. `python` is the repository's virtual environment's interpreter (.venv, venv,
-    env), else the active $VIRTUAL_ENV's, else the one running forge; other tools come from the repository's
-    virtual environment, then PATH, then beside forge's interpreter (ruff installed with forge)."""
+    env; in a worktree, the main checkout's too), else the active $VIRTUAL_ENV's, else the one running forge;
+    other tools come from the repository's virtual environment, then PATH, then beside forge's interpreter (ruff
+    installed with forge)."""
     if os.sep in tool:
         path = tool if os.path.isabs(tool) else str(root / tool)
         if os.access(path, os.X_OK):
@@ -85,9 +141,11 @@ def resolve(root: Path, tool: str) -> str:
 
 
 def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = None,
-        env: dict[str, str] | None = None) -> Outcome:
-    """Run argv in root; raises ToolMissing when its program is not there."""
-    program = resolve(root, argv[0])
+        env: dict[str, str] | None = None, tool_root: Path | None = None) -> Outcome:
+    """Run argv in root; raises ToolMissing when its program is not there or cannot be started. Interrupted
+    (Ctrl-C, SystemExit), the command's whole process group is killed before the exception goes on. tool_root:
+    the repository whose tools to use when root is a copy of it."""
+    program = resolve(tool_root or root, argv[0])
     started = time.perf_counter()
     try:
         proc = subprocess.Popen([program, *argv[1:]], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -95,6 +153,9 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
                                 env={**os.environ, **QUIET_ENV, **(env or {})}, start_new_session=True)
     except FileNotFoundError:
         raise ToolMissing(argv[0]) from None
+    except OSError as error:
+        raise ToolMissing(argv[0], f"{argv[0]} could not be started ({program}: "
+                                   f"{error.strerror or error})") from None
     try:
         out, _ = proc.communicate(stdin, timeout=timeout_s)
         code: int | None = proc.returncode
@@ -102,11 +163,18 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
         _kill_group(proc)
         out, _ = proc.communicate()
         code = None
+    except BaseException:
+        _kill_group(proc)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        raise
     return Outcome(code, out.decode("utf-8", "replace"), time.perf_counter() - started)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except OSError:     # gone already
         pass

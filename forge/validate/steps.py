@@ -50,7 +50,7 @@ def timed_out(ctx: StepContext, outcome: process.Outcome) -> StageResult:
 
 
 def missing(ctx: StepContext, error: process.ToolMissing) -> StageResult:
-    return skipped(ctx.stage, f"{error.tool} not found")
+    return skipped(ctx.stage, str(error))
 
 
 def run_command(ctx: StepContext) -> StageResult:

@@ -130,7 +130,8 @@ def python_tests(ctx: StepContext) -> StageResult:
 def _pytest(ctx: StepContext, args: list[str], name: str):
     report = ctx.scratch / f"pytest-{name}.xml"
     try:
-        outcome = process.run([*PYTEST, f"--junitxml={report}", *args], ctx.root, ctx.timeout_s)
+        outcome = process.run([*PYTEST, f"--junitxml={report}", *args], ctx.root, ctx.timeout_s,
+                              env=process.python_path(ctx.root))
     except process.ToolMissing as error:
         return missing(ctx, error)
     if outcome.timed_out:
