@@ -49,10 +49,7 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
         return ApplyOutcome(False, "parse", f"Part of your answer could not be read as edits:\n{why}",
                             problems=problems)
     result = apply_edits(worktree.path, parsed)
-    if not result.changes and result.ok:
-        return ApplyOutcome(False, "apply", "Your edits change nothing: every file would stay as it is.",
-                            problems=problems)
-    if not result.ok:
+    if not result.ok:           # a block that does not apply, or edits that change nothing
         changed = write_changes(worktree.path, result) if result.changes else []
         kept = f"Blocks {', '.join(map(str, result.applied))} applied and are kept. " if result.applied else ""
         return ApplyOutcome(False, "apply", masked(kept + result.failure_report()), changed, problems=problems,
