@@ -238,3 +238,23 @@ def test_process_python_path_puts_the_trees_sources_first(tmp_path, monkeypatch)
     assert process.python_path(tmp_path)["PYTHONPATH"].split(os.pathsep) == \
         [str(tmp_path / "src"), str(tmp_path), "/elsewhere"]
 
+
+
+# ---------------------------------------------------------------- the index, as a pre-commit gate
+
+def test_validating_the_index_sees_the_staged_content_not_the_working_trees(repo, home):
+    from forge.validate.staged import staged_files, validate_staged
+
+    config = load_config(repo, environ={})
+    (repo / "app.py").write_text("def add(a, b)\n    return a +\n")
+    git(repo, "add", "app.py")
+    (repo / "app.py").write_text("def add(a, b):\n    return b + a\n")      # fixed, but not staged
+    (repo / "untracked.py").write_text("broken(\n")                        # not staged: not in the commit
+    assert staged_files(repo) == ["app.py"]
+    report = validate_staged(repo, config, use_cache=False)
+    assert report.changed == ("app.py",) and report.failed_stage.stage == "syntax", report
+    assert validate(repo, ["app.py"], config, use_cache=False).passed
+    git(repo, "add", "app.py")
+    assert validate_staged(repo, config, use_cache=False).passed
+    assert subprocess.run(["git", "worktree", "list"], cwd=repo, capture_output=True, text=True).stdout.count(
+        "\n") == 1                                                            # the temporary checkout is gone
