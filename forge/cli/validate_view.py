@@ -32,16 +32,20 @@ def select(root: Path, cwd: Path, changed: list[str], wanted: list[str]) -> list
     return sorted(chosen)
 
 
-def run(st: CliState, *, paths_: list[str], as_json: bool) -> None:
+def run(st: CliState, *, paths_: list[str], staged: bool = False, as_json: bool) -> None:
     from forge.validate import gitfiles, validate
+    from forge.validate.staged import staged_files, validate_staged
 
     root = paths.repo_root(st.directory)
     if root is None:
         raise UsageError(f"{st.directory} is not inside a git repository", "run forge validate in a git repository")
     root = root.resolve()
     loaded = st.loaded()
-    changed = select(root, st.directory, gitfiles.changed_files(root), paths_)
-    report = validate(root, changed, loaded)
+    if staged:
+        only = select(root, st.directory, staged_files(root), paths_) if paths_ else None
+        report = validate_staged(root, loaded, only=only)
+    else:
+        report = validate(root, select(root, st.directory, gitfiles.changed_files(root), paths_), loaded)
     if as_json:
         output.print_json(report.as_json())
     else:

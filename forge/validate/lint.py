@@ -34,12 +34,21 @@ def key(diagnostic: Diagnostic, source: bytes | str | None) -> Key:
 
 
 def introduced(current: list[tuple[Diagnostic, Key]], before: list[Key]) -> list[Diagnostic]:
-    """The current findings left once each finding from before has cancelled one equal to it (pure)."""
+    """The current findings left once each finding from before has cancelled one equal to it (pure): first on
+    the same line text, then, for what is left, on file, code and message alone, since an edit that renames a
+    variable changes the text of a line whose finding was there before."""
     left = Counter(before)
-    new = []
+    unmatched = []
     for diagnostic, k in current:
         if left[k] > 0:
             left[k] -= 1
+        else:
+            unmatched.append((diagnostic, k))
+    loose = Counter(k[:3] for k, n in left.items() for _ in range(n))
+    new = []
+    for diagnostic, k in unmatched:
+        if loose[k[:3]] > 0:
+            loose[k[:3]] -= 1
         else:
             new.append(diagnostic)
     return new

@@ -21,9 +21,10 @@ PYTHON_IMPORT = "forge:python-import"
 PYTHON_PYTEST = "forge:pytest"
 PYTHON_RUFF = "forge:ruff"
 COMMAND_STAGES = ("build", "test", "lint")
-# What GCC 14 made errors, made errors on older compilers too: each is a bug, never a style question.
+# What GCC 14 made errors, made errors on older compilers too: each is a bug, never a style question
+# (return-type holds GCC 14's return-mismatch: `return x;` in a void function, a lost `;` after `return`).
 C_ERRORS = ("-Werror=implicit-function-declaration -Werror=implicit-int -Werror=int-conversion "
-            "-Werror=incompatible-pointer-types")
+            "-Werror=incompatible-pointer-types -Werror=return-type")
 
 
 @dataclass(frozen=True)

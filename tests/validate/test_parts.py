@@ -150,3 +150,16 @@ def test_a_missing_program_raises_tool_missing(tmp_path):
 
     with pytest.raises(process.ToolMissing, match="forge-no-such-tool not found"):
         process.run(["forge-no-such-tool", "--version"], tmp_path, timeout_s=5)
+
+
+def test_a_finding_from_before_on_a_line_the_edit_renamed_is_not_new():
+    # `for name in d.keys()` -> `for key_name in d.keys()`: the line's text changed, the finding did not
+    message = "Use `key in dict` instead of `key in dict.keys()`"
+    before = [key(Diagnostic("t.py", 2, 5, "error", "SIM118", message), b"x = 1\nfor name in d.keys():\n")]
+    renamed = Diagnostic("t.py", 2, 5, "error", "SIM118", message)
+    now = b"x = 1\nfor key_name in d.keys():\n"
+    assert introduced([(renamed, key(renamed, now))], before) == []
+    # ...but a second one of the same kind is still new
+    another = Diagnostic("t.py", 3, 5, "error", "SIM118", message)
+    now = b"x = 1\nfor key_name in d.keys():\nfor v in e.keys():\n"
+    assert introduced([(renamed, key(renamed, now)), (another, key(another, now))], before) == [another]
