@@ -241,3 +241,12 @@ def test_work_that_raises_before_awaiting_fails_the_task():
 def test_max_concurrent_below_one_is_refused():
     with pytest.raises(ValueError):
         GraphRun({"a": spec()}, max_concurrent=0)
+
+
+def test_the_analysis_task_graph_gives_order_and_files():
+    from forge.analyse.graph import build_task_graph
+    from forge.run import specs_from_graph
+
+    graph = build_task_graph("fix the build, then add a mul function to calc/ops.py")
+    specs = specs_from_graph(graph)
+    assert specs["t2"].deps == ("t1",) and "calc/ops.py" in specs["t2"].files
