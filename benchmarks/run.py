@@ -182,6 +182,11 @@ def main() -> int:
 
         validation_rows, _outcomes = validation.run(args.quick)
         routing.extend(validation_rows)
+        print("scheduler benchmarks ...", file=sys.stderr)
+        import scheduler
+
+        scheduler_rows, _extra = scheduler.run(args.quick)
+        routing.extend(scheduler_rows)
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
