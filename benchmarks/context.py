@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from run import wall_ms  # noqa: E402  (benchmarks/run.py: one way to time a command)
+from run import print_rows, wall_ms  # noqa: E402  (benchmarks/run.py: one way to time a command)
 
 SITE = Path(sysconfig.get_paths()["purelib"])
 SPEED_PACKAGES = ("rich", "click", "requests", "typer", "networkx")
@@ -209,9 +209,7 @@ def run(quick: bool) -> tuple[list[dict], list[dict]]:
 def main() -> int:
     quick = "--quick" in sys.argv
     rows, misses = run(quick)
-    for r in rows:
-        print(f"{r['name']:<56} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<36} target {r['target']:g}  "
-              f"{'PASS' if r['ok'] else 'FAIL'}")
+    print_rows(rows)
     if "--misses" in sys.argv:
         for miss in misses:
             print(json.dumps(miss))

@@ -64,6 +64,14 @@ def build_ledger(path: Path, today_calls: int) -> None:
             ledger.record_calls(batch)
 
 
+def print_rows(rows: list[dict]) -> None:
+    """The rows of a benchmark: name, value, ratio to its baseline, the baseline, the target, PASS or FAIL."""
+    width = max((len(r["name"]) for r in rows), default=40)
+    for r in rows:
+        print(f"{r['name']:<{width}} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<40} target {r['target']:g}  "
+              f"{'PASS' if r['ok'] else 'FAIL'}")
+
+
 def wall_ms(argv: list[str], env: dict, cwd: Path) -> float:
     """Wall time of one fresh subprocess, stdout to a pipe (the plain-text path)."""
     t0 = time.perf_counter()
@@ -195,9 +203,7 @@ def main() -> int:
         print(json.dumps(report, indent=2))
     else:
         print()
-        for r in routing:
-            print(f"{r['name']:<48} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<24} target {r['target']:g}  "
-                  f"{'PASS' if r['ok'] else 'FAIL'}")
+        print_rows(routing)
     return 0 if ok else 1
 
 

@@ -164,9 +164,9 @@ def run(quick: bool) -> tuple[list[dict], list[dict]]:
 def main() -> int:
     quick = "--quick" in sys.argv
     rows, extra = run(quick)
-    for r in rows:
-        print(f"{r['name']:<72} {r['value']:>9}  {r['ratio']:>7}x {r['baseline']:<44} target {r['target']:g}  "
-              f"{'PASS' if r['ok'] else 'FAIL'}")
+    from run import print_rows
+
+    print_rows(rows)
     if "--graphs" in sys.argv:
         for graph in extra:
             print(graph)

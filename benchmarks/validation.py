@@ -930,9 +930,9 @@ def _kinds(outcomes) -> str:
 def main() -> int:
     quick = "--quick" in sys.argv
     rows, misses = run(quick)
-    for r in rows:
-        print(f"{r['name']:<58} {r['value']:>9}  {r['ratio']:>6}x {r['baseline']:<40} target {r['target']:g}  "
-              f"{'PASS' if r['ok'] else 'FAIL'}")
+    from run import print_rows
+
+    print_rows(rows)
     for kind, path, passed, why in misses:
         print(f"miss: {kind} {path}: {'accepted' if passed else 'rejected'} ({why})")
     if "--detail" in sys.argv:
