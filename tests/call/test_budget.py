@@ -12,10 +12,10 @@ from forge.budget import Holdings, crosses_warning, reservation_refusal
 from forge.call import guard as guard_module
 from forge.call.caller import Caller
 from forge.call.guard import SpendGuard, worst_case_cost
-from forge.config import load_config
 from forge.config.schema import BudgetConfig
 from forge.errors import BudgetStop
 from forge.ledger import Ledger
+from tests.call.configs import fake_provider_config
 from tests.fakeprovider import Reply
 
 MESSAGES = [{"role": "user", "content": "write a haiku about tests"}]
@@ -50,21 +50,7 @@ def test_the_worst_case_is_every_input_byte_a_token_and_max_tokens_out(loaded):
 def loaded(fake_provider, tmp_path, monkeypatch):
     monkeypatch.setenv("CALL_TEST_KEY", "sk-test")
     monkeypatch.setattr(guard_module, "_warned", False)
-    path = tmp_path / "routing.toml"
-    path.write_text(f"""
-replace = ["models", "providers"]
-[providers.fake]
-kind = "openai-compatible"
-api_base = "{fake_provider.url}/v1"
-api_key_env = "CALL_TEST_KEY"
-[models.m]
-litellm_model = "m"
-provider = "fake"
-tier = "cheap"
-context_window = 8192
-input_price = 1.0
-output_price = 4.0
-max_output_tokens = 1000
+    return fake_provider_config(tmp_path, fake_provider.url, model_extra="max_output_tokens = 1000", rest="""
 [models.free]
 litellm_model = "free"
 provider = "fake"
@@ -76,7 +62,6 @@ output_price = 0.0
 daily_budget_usd = 0.02
 warn_threshold_usd = 0.003
 """)
-    return load_config(tmp_path, path, [], environ={}).config
 
 
 def test_concurrent_calls_never_reserve_past_the_stop_threshold(loaded, fake_provider, tmp_path):

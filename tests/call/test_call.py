@@ -15,9 +15,10 @@ from forge.call.guard import SpendGuard
 from forge.call.litellm_call import NO_KEY, complete, litellm_route
 from forge.call.pricing import price_call
 from forge.call.result import ERROR_KINDS, Validation
-from forge.config import ModelConfig, ProviderConfig, load_config
+from forge.config import ModelConfig, ProviderConfig
 from forge.errors import BudgetStop
 from forge.ledger import Ledger
+from tests.call.configs import fake_provider_config
 from tests.fakeprovider import FakeProvider, Fault, Reply
 
 KEY = "sk-call-test-NEVER-SHOWN-987654321"
@@ -144,24 +145,7 @@ def test_prices_unknown_stay_unknown_and_cached_tokens_cost_the_cache_price():
 
 @pytest.fixture
 def loaded(fake_provider, tmp_path):
-    config_file = tmp_path / "routing.toml"
-    config_file.write_text(f"""
-replace = ["models", "providers"]
-[providers.fake]
-kind = "openai-compatible"
-api_base = "{fake_provider.url}/v1"
-api_key_env = "CALL_TEST_KEY"
-[models.m]
-litellm_model = "m"
-provider = "fake"
-tier = "cheap"
-context_window = 8192
-input_price = 1.0
-output_price = 4.0
-[budgets]
-daily_budget_usd = 1.0
-""")
-    return load_config(tmp_path, config_file, [], environ={}).config
+    return fake_provider_config(tmp_path, fake_provider.url, rest="[budgets]\ndaily_budget_usd = 1.0")
 
 
 def test_each_call_is_one_ledger_row_with_its_validation(loaded, fake_provider, tmp_path):

@@ -12,8 +12,8 @@ from forge.call import limits
 from forge.call.caller import Caller
 from forge.call.guard import SpendGuard
 from forge.call.limits import ProviderLimiter, RateWindow, bound_input_tokens, estimate_input_tokens
-from forge.config import load_config
 from forge.ledger import CallRecord, Ledger
+from tests.call.configs import fake_provider_config
 from tests.fakeprovider import Reply
 
 MESSAGES = [{"role": "user", "content": "write a haiku about tests"}]
@@ -86,26 +86,8 @@ def fresh_limiters(monkeypatch):
 
 
 def config(tmp_path, fake_provider, provider_extra: str = "", budget: str = "daily_budget_usd = 1.0"):
-    path = tmp_path / "routing.toml"
-    path.write_text(f"""
-replace = ["models", "providers"]
-[providers.fake]
-kind = "openai-compatible"
-api_base = "{fake_provider.url}/v1"
-api_key_env = "CALL_TEST_KEY"
-{provider_extra}
-[models.m]
-litellm_model = "m"
-provider = "fake"
-tier = "cheap"
-context_window = 8192
-input_price = 1.0
-output_price = 4.0
-max_output_tokens = 100
-[budgets]
-{budget}
-""")
-    return load_config(tmp_path, path, [], environ={}).config
+    return fake_provider_config(tmp_path, fake_provider.url, provider_extra=provider_extra,
+                                model_extra="max_output_tokens = 100", rest=f"[budgets]\n{budget}")
 
 
 def test_eight_concurrent_calls_keep_to_the_providers_rpm(fake_provider, tmp_path, monkeypatch):
