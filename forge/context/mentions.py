@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_SOURCE_EXT = r"(?:py|pyi|rs|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|java|c|h|cc|cpp|cxx|hh|hpp|hxx)"
+from forge.context.languages import LANGUAGES
+
+# The extensions the index reads (languages.py), longest first so that .cpp is not read as .c.
+_SOURCE_EXT = "(?:" + "|".join(sorted((re.escape(ext[1:]) for spec in LANGUAGES for ext in spec.extensions),
+                                      key=lambda ext: (-len(ext), ext))) + ")"
 # A path: relative, ./ or ../, or absolute; it starts where no path character precedes it.
 _PATH_TEXT = rf"(?:\.{{0,2}}/|/)?(?:[\w.+-]+/)*[\w.+-]+\.{_SOURCE_EXT}"
 # Locations as tools print them; each yields (path, line).
