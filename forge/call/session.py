@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
 from forge.call.circuit import CircuitBreaker
-from forge.call.result import CallResult
+from forge.call.result import CallResult, Validation
 from forge.call.retry import RetryPolicy, after_failure
 from forge.route.decision import RoutingDecision
 
@@ -27,6 +27,7 @@ class Attempt(NamedTuple):
     output_tokens: int
     cost_usd: float | None
     latency_ms: float
+    rejected: str = ""  # the answer came, but the check after the call rejected it: why
 
 
 class TaskOutcome(NamedTuple):
@@ -49,6 +50,9 @@ class TaskOutcome(NamedTuple):
 
 # Told of each failed attempt and what comes next: (attempt, "retry" | "next" | "give up", delay_s).
 OnFailure = Callable[[Attempt, str, float], None]
+# An answer rejected by the check: (messages sent, the answer, the verdict, the next attempt's model) -> the
+# messages of the next attempt, which carry the reason to the model.
+Revise = Callable[[list[dict[str, Any]], CallResult, Validation, str], list[dict[str, Any]]]
 
 
 def models_in_order(decision: RoutingDecision) -> list[str]:
@@ -64,11 +68,18 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                         *, policy: RetryPolicy | None = None, max_retries: int | None = None,
                         task_id: str | None = None, task_type: str | None = None,
                         on_text: Callable[[str], None] | None = None, on_failure: OnFailure | None = None,
-                        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> TaskOutcome:
+                        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                        validate: Callable[[str], Awaitable[Validation]] | None = None,
+                        revise: Revise | None = None, rejections_per_model: int = 2,
+                        on_attempt: Callable[[Attempt], None] | None = None) -> TaskOutcome:
     """The first answer from decision's models in order. Raises BudgetStop as Caller.call does.
 
     A model is tried at most 1 + max_retries times (routing.max_retries unless given), fewer when the policy
     says so; a failure no retry can mend moves to the next model at once, without sleeping.
+
+    With validate, an answer counts only once it passes: a rejected one is tried again on the same model with
+    the messages revise() returns (the reason included), rejections_per_model times in all, then on the next
+    model: the cheap model gets a second chance before the run pays for a dearer one.
     """
     policy = policy or RetryPolicy()
     retries = caller.config.routing.max_retries if max_retries is None else max_retries
@@ -78,17 +89,29 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
     skipped: list[str] = []
     order = models_in_order(decision)
     for step, name in enumerate(order):
-        tries = 0
+        tries = rejections = 0
         while breaker.allow(name):
-            tries += 1
-            result, _ = await caller.call(name, messages, task_id=task_id, task_type=task_type,
-                                          escalation_step=step, on_text=on_text)
+            result, validation = await caller.call(name, messages, task_id=task_id, task_type=task_type,
+                                                   escalation_step=step, on_text=on_text, validate=validate)
             breaker.record(name, result.error_kind)
+            rejected = (validation.detail or "rejected") if validation is not None and not validation.passed else ""
             attempt = Attempt(name, step, result.error_kind, result.error_detail, result.input_tokens,
-                              result.output_tokens, result.cost_usd, result.latency_ms)
+                              result.output_tokens, result.cost_usd, result.latency_ms, rejected)
             attempts.append(attempt)
-            if result.ok:
+            if on_attempt is not None:
+                on_attempt(attempt)
+            if result.ok and not rejected:
                 return TaskOutcome(result, name, tuple(attempts), tuple(skipped))
+            if result.ok:  # answered, but the answer failed its check: feedback, then a stronger model
+                rejections += 1
+                again = rejections < rejections_per_model
+                following = name if again else (order[step + 1] if step + 1 < len(order) else None)
+                if following is not None and revise is not None:
+                    messages = revise(messages, result, validation, following)
+                if again:
+                    continue
+                break
+            tries += 1
             verdict = after_failure(result, tries, policy)
             last = step == len(order) - 1
             if on_failure is not None:
@@ -97,6 +120,6 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                 break
             await sleep(verdict.delay_s)
         else:
-            if tries == 0:
+            if tries == 0 and rejections == 0:
                 skipped.append(name)
     return TaskOutcome(None, None, tuple(attempts), tuple(skipped))

@@ -32,14 +32,17 @@ class ScriptedCaller:
     def __init__(self, script: dict[str, list[str | None]]) -> None:
         self.script = {m: list(kinds) for m, kinds in script.items()}
         self.calls: list[tuple[str, int]] = []
+        self.sent: list[list] = []
 
-    async def call(self, model, messages, *, task_id=None, task_type=None, escalation_step=0, on_text=None):
+    async def call(self, model, messages, *, task_id=None, task_type=None, escalation_step=0, on_text=None,
+                   validate=None):
         self.calls.append((model, escalation_step))
+        self.sent.append(messages)
         kind = self.script[model].pop(0) if self.script.get(model) else None
         if kind is None:
             if on_text:
                 on_text("answer")
-            return CallResult("answer", 1, 1, 0, 1.0, 0.0), None
+            return CallResult("answer", 1, 1, 0, 1.0, 0.0), (await validate(model) if validate else None)
         return CallResult("", 0, 0, 0, 1.0, 0.0, kind, f"{kind} detail", 3.0 if kind == "rate_limit" else None), None
 
 
@@ -107,3 +110,39 @@ def test_the_router_routes_around_an_open_circuit(tmp_path):
         breaker.record("small", "server_error")
     d = route(profile, config, here._replace(open_circuits=breaker.open_circuits()))
     assert d.model is not None and d.model != "small" and "small" not in d.escalation
+
+
+def test_a_rejected_answer_gets_feedback_on_the_same_model_then_the_next_model():
+    """Incremental refinement: the cheap model gets its rejection back once, then the next model is asked."""
+    from forge.call.result import Validation
+
+    caller = ScriptedCaller({})
+    verdicts = {"cheap": [False, False], "dear": [True]}
+
+    async def validate(model):            # the scripted caller hands the model's name as the answer
+        return Validation(verdicts[model].pop(0), f"{model} failed its tests")
+
+    revised = []
+
+    def revise(messages, result, validation, following):
+        revised.append((validation.detail, following))
+        return [*messages, {"role": "user", "content": validation.detail}]
+
+    outcome, _ = run(caller, decision("cheap", "dear"), validate=validate, revise=revise)
+    assert outcome.ok and outcome.model == "dear"
+    assert caller.calls == [("cheap", 0), ("cheap", 0), ("dear", 1)]
+    assert revised == [("cheap failed its tests", "cheap"), ("cheap failed its tests", "dear")]
+    assert [a.rejected for a in outcome.attempts] == ["cheap failed its tests"] * 2 + [""]
+    assert caller.sent[1][-1]["content"] == "cheap failed its tests"   # the feedback reached the retry
+
+
+def test_rejections_on_every_model_end_without_an_answer():
+    from forge.call.result import Validation
+
+    caller = ScriptedCaller({})
+
+    async def validate(model):
+        return Validation(False, "still broken")
+
+    outcome, _ = run(caller, decision("a", "b"), validate=validate, rejections_per_model=1)
+    assert not outcome.ok and len(outcome.attempts) == 2 and outcome.skipped == ()

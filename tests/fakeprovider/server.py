@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -98,6 +98,9 @@ class Fault:
         return cls("error", 400, "Your request was rejected as a result of our safety system. Your prompt may "
                    "contain text that is not allowed by our safety system.",
                    "invalid_request_error", "content_policy_violation")
+
+
+Responder = Callable[[str, Mapping[str, Any]], "Reply | Fault | str | None"]
 
 
 class Request(NamedTuple):
@@ -358,7 +361,7 @@ class _Handler(BaseHTTPRequestHandler):
             fp._set_loaded(model, True)  # Ollama loads a model on first use; /api/ps then lists it
             if not (body.get("messages") or body.get("prompt")):
                 return self._load_only(fp, body, api)
-        item = fp._next(model)
+        item = fp._next(model, body)
         stream = api.wants_stream(body)
         if isinstance(item, Fault) and item.kind in ("error", "malformed", "empty", "no_choices"):
             return self._fault(item, api, stream)
@@ -528,6 +531,7 @@ class FakeProvider:
         self.verbose = verbose  # log each request to stderr
         self._lock = threading.Lock()
         self._scripts: dict[str | None, deque[Reply | Fault]] = {}
+        self._responder: Responder | None = None
         self._requests: list[Request] = []
         self._answered_times: dict[int, float] = {}  # request index -> when its answer had been sent
         self._stopping = threading.Event()
@@ -586,6 +590,12 @@ class FakeProvider:
         with self._lock:
             self._scripts.setdefault(model, deque()).extend(Reply(i) if isinstance(i, str) else i for i in items)
 
+    def respond(self, responder: Responder | None) -> None:
+        """Answer chat requests by their content: responder(model, body) -> a Reply, Fault or str, or None to
+        fall back to the scripts. Parallel clients then get answers that do not depend on who asked first."""
+        with self._lock:
+            self._responder = responder
+
     @property
     def requests(self) -> list[Request]:
         """A snapshot of every request received so far, oldest first."""
@@ -601,6 +611,7 @@ class FakeProvider:
     def reset(self) -> None:
         with self._lock:
             self._scripts.clear()
+            self._responder = None
             self._requests.clear()
             self._answered_times.clear()
 
@@ -615,7 +626,12 @@ class FakeProvider:
         with self._lock:
             self._answered_times[index] = time.monotonic()
 
-    def _next(self, model: str) -> Reply | Fault:
+    def _next(self, model: str, body: Mapping[str, Any] | None = None) -> Reply | Fault:
+        responder = self._responder
+        if responder is not None and body is not None:
+            item = responder(model, body)   # outside the lock: it may take its time, or look at requests
+            if item is not None:
+                return Reply(item) if isinstance(item, str) else item
         with self._lock:
             for queue in (self._scripts.get(model), self._scripts.get(None)):
                 if queue:

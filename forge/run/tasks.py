@@ -1,0 +1,63 @@
+"""A run's tasks as plain data: what the analysis made of the request (the task graph), in a form the ledger can
+keep and `forge run --resume` can read back. Pure apart from reading the roadmap through the analysis."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from forge.run.plan import TaskSpec
+
+# Task types whose work is to make failing tests pass: their edit must fix at least one test failing before it.
+FIXES_TESTS = frozenset({"fix_test"})
+
+
+@dataclass(frozen=True)
+class RunTask:
+    id: str                      # t1, t2.3 (the analysis' node id)
+    text: str                    # what to do
+    task_type: str               # the ladder the router uses
+    deps: tuple[str, ...]        # tasks whose commits this one builds on
+    files: tuple[str, ...]       # files the request names: tasks sharing one never run at once
+    source: str                  # "request", or the roadmap file a milestone item came from
+    estimate: float = 1.0        # relative duration, for the scheduler's priorities
+
+    def spec(self) -> TaskSpec:
+        return TaskSpec(self.deps, frozenset(self.files), self.estimate)
+
+
+# Rough relative durations by complexity: a scheduling hint only (longest remaining path first).
+_ESTIMATES = {"trivial": 0.5, "simple": 1.0, "moderate": 2.0, "complex": 4.0}
+
+
+def plan_tasks(request: str, repo: Path, known_task_types: frozenset[str]) -> tuple[list[RunTask], list[str]]:
+    """The request's task graph (milestones expanded from the repository's roadmap), in graph order, and the
+    analysis' notes."""
+    from forge.analyse.graph import build_task_graph
+
+    graph = build_task_graph(request, [repo], known_task_types)
+    import networkx as nx
+
+    tasks = []
+    for node in nx.lexicographical_topological_sort(graph, key=_natural):
+        task = graph.nodes[node]["task"]
+        profile = task.profile
+        tasks.append(RunTask(str(node), profile.text, profile.task_type,
+                             tuple(sorted(map(str, graph.predecessors(node)), key=_natural)), tuple(profile.files),
+                             task.source, _ESTIMATES.get(profile.complexity, 1.0)))
+    return tasks, list(graph.graph.get("notes", []))
+
+
+def _natural(task_id: str) -> tuple:
+    """t2.10 after t2.9."""
+    return tuple(int(part) if part.isdigit() else part for part in task_id.lstrip("t").split("."))
+
+
+def to_json(tasks: list[RunTask]) -> str:
+    return json.dumps([asdict(task) for task in tasks])
+
+
+def from_json(text: str) -> list[RunTask]:
+    return [RunTask(**{**item, "deps": tuple(item["deps"]), "files": tuple(item["files"])})
+            for item in json.loads(text)]
