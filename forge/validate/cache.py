@@ -23,8 +23,10 @@ class ResultCache:
         self.folder = folder or paths.data_dir() / "validation-cache"
 
     @staticmethod
-    def key(fingerprint: str, stage: str, profile: str, command: str) -> str:
-        return hashlib.sha256("\0".join((VERSION, fingerprint, stage, profile, command)).encode()).hexdigest()
+    def key(fingerprint: str, stage: str, profile: str, command: str, *judged_by: str) -> str:
+        """judged_by: whatever else the verdict depends on (the test stage's known failures)."""
+        return hashlib.sha256("\0".join((VERSION, fingerprint, stage, profile, command, *judged_by)).encode()
+                              ).hexdigest()
 
     def get(self, key: str) -> StageResult | None:
         try:

@@ -5,6 +5,9 @@ subprocesses). Each step's result is cached by the tree's fingerprint and its co
 content again costs a hash. Commands set by the repository's own routing.toml run only once the user trusts that
 file (`forge trust`); until then their stages are skipped with the reason and the verdict is 'untrusted', never a
 pass. Commands come from routing.toml and the profiles only, never from a model's output.
+
+A validation may name the tests that failed before the change (known_failures, from failing_tests): forge's pytest
+step does not fail on them, and with require_fixed one of them must pass now (a task that fixes failing tests).
 """
 
 from __future__ import annotations
@@ -78,9 +81,11 @@ class _Stages:
     """Runs the steps of one validation: a stage is one step per profile the change concerns."""
 
     def __init__(self, root: Path, changed: list[str], config: LoadedConfig, applied: list[Applied],
-                 timeouts: dict[str, float], results: ResultCache | None) -> None:
+                 timeouts: dict[str, float], results: ResultCache | None,
+                 known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> None:
         self.root, self.changed, self.config, self.applied = root, changed, config, applied
         self.timeouts, self.results = timeouts, results
+        self.known_failures, self.require_fixed = frozenset(known_failures), require_fixed
         self.fingerprint = gitfiles.fingerprint(root, changed) if results is not None else ""
         self.tree = cache(lambda: gitfiles.tree_files(root))
         self.secrets = environment_secrets()
@@ -99,7 +104,7 @@ class _Stages:
         step = FORGE_STEPS.get(command.command) if command.builtin_step else COMMAND_STEPS[stage]
         if step is None:
             return skipped(stage, f"{command.command} is not a step forge knows")
-        key = ResultCache.key(self.fingerprint, stage, applied.profile.name, command.command)
+        key = ResultCache.key(self.fingerprint, stage, applied.profile.name, command.command, *self._judged_by(stage))
         if self.results is not None:
             found = self.results.get(key)
             if found is not None:
@@ -109,17 +114,29 @@ class _Stages:
             self.results.put(key, result)
         return result
 
+    def _judged_by(self, stage: str) -> tuple[str, ...]:
+        """What else a stage's verdict depends on, for its cache key: the test stage's known failures and
+        require_fixed (a pass that tolerated a known failure is no pass for a validation that tolerates none)."""
+        if stage != "test" or not self.known_failures:
+            return ()
+        return ("known-failures", *sorted(self.known_failures), f"require-fixed={self.require_fixed}")
+
     def _execute(self, step, command: StageCommand, applied: Applied) -> StageResult:
         with tempfile.TemporaryDirectory(prefix=f"forge-{command.stage}-") as scratch:
             ctx = StepContext(self.root, command, applied, self.timeouts.get(command.stage, 300.0), Path(scratch),
-                              self.tree, self.changed)
+                              self.tree, self.changed, self.known_failures, self.require_fixed)
             return step(ctx)
 
 
 def validate(repo: Path, changed: list[str], config: LoadedConfig, *, timeouts: dict[str, float] | None = None,
-             results: ResultCache | None = None, use_cache: bool = True) -> ValidationReport:
+             results: ResultCache | None = None, use_cache: bool = True,
+             known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> ValidationReport:
     """Validate the changed files (paths relative to the repository root) of the working tree at repo. Stage
-    timeouts come from [validation] *_timeout_s; timeouts= overrides them."""
+    timeouts come from [validation] *_timeout_s; timeouts= overrides them.
+
+    known_failures: ids of tests that failed before the change (failing_tests gives them; tests.case_id's form,
+    tests/test_ops.py::test_x). Their failures do not fail forge's pytest step (its summary names them); any other
+    failure does. require_fixed: besides, one of them must pass now (no effect when known_failures is empty)."""
     started = time.perf_counter()
     root = repo.resolve()
     changed = sorted(set(changed))
@@ -133,7 +150,7 @@ def validate(repo: Path, changed: list[str], config: LoadedConfig, *, timeouts: 
         return ValidationReport((syntax, *later), tuple(changed), time.perf_counter() - started)
     applied = applicable(root, {path: language_for(root, path) for path in changed})
     stages = _Stages(root, changed, config, applied, {**configured_timeouts(config), **(timeouts or {})},
-                     (results or ResultCache()) if use_cache else None)
+                     (results or ResultCache()) if use_cache else None, frozenset(known_failures), require_fixed)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forge-lint") as pool:
         linting = pool.submit(stages.run, "lint") if settings.lint else None
         built = stages.run("build") if settings.build else _switched_off("build")

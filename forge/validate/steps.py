@@ -23,6 +23,10 @@ class StepContext:
     scratch: Path                    # a temporary folder of this step's own
     tree: Callable[[], list[str]]    # every file of the working tree (git), computed when asked
     changed: list[str] = field(default_factory=list)   # every changed path of this validation
+    # ids of tests failing before the change (tests.case_id): their failures do not fail the test stage; with
+    # require_fixed, one of them must pass now. Only forge's pytest step applies them (not configured commands).
+    known_failures: frozenset[str] = frozenset()
+    require_fixed: bool = False
 
     @property
     def stage(self) -> str:

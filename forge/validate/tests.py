@@ -1,12 +1,17 @@
 """Stage 3, test: the tests an edit affects first (Python: the test files that import a changed module; Rust: the
 changed crate of a workspace), then the configured suite. Results are counted from pytest's JUnit XML (forge's
-own pytest step) or from the summary lines of pytest, cargo test and go test."""
+own pytest step) or from the summary lines of pytest, cargo test and go test.
+
+Forge's pytest step knows each test by its id (case_id: tests/test_ops.py::test_x). A validation may name the
+tests that failed before the change (known_failures, see failing_tests): their failures then do not fail the stage,
+and with require_fixed at least one of them must pass now."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -100,34 +105,110 @@ def affected_python_tests(root: Path, changed: list[str], tree: list[str]) -> li
 
 # ---------------------------------------------------------------- forge's pytest step
 
+@dataclass(frozen=True)
+class Case:
+    """One test case of a JUnit report: its id, how it ended, and for a failure or an error its Diagnostic."""
+
+    id: str
+    outcome: str                            # "passed", "failed", "errors" or "skipped" (Counts' fields)
+    diagnostic: Diagnostic | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pytest run of the step (the affected tests, or the rest of the suite)."""
+
+    name: str
+    counts: Counts
+    failures: list[Diagnostic]
+    outcome: process.Outcome
+    cases: list[Case] | None                # None: no readable JUnit report
+
+    def failing(self) -> dict[str, Diagnostic] | None:
+        """id -> Diagnostic of every test that failed (or errored); None when the report cannot tell: none was
+        written, pytest stopped short (interrupted by a collection error, a usage or internal error), or it
+        exited 1 without naming a failing test. Then the return code alone decides, as without known failures."""
+        if self.cases is None or self.outcome.returncode not in (0, 1, NO_TESTS_COLLECTED):
+            return None
+        found = {c.id: c.diagnostic for c in self.cases if c.diagnostic is not None}
+        return None if self.outcome.returncode == 1 and not found else found
+
+    def passed(self) -> set[str]:
+        return {c.id for c in self.cases or () if c.outcome == "passed"}
+
+    def new_failures(self, known: frozenset[str]) -> list[Diagnostic]:
+        """The failures that fail the stage: those not in known (all of them when the report cannot tell)."""
+        failing = self.failing()
+        if failing is None:
+            return self.failures if self.outcome.returncode not in (0, NO_TESTS_COLLECTED) else []
+        return [d for i, d in failing.items() if i not in known]
+
+    def failed(self, known: frozenset[str]) -> bool:
+        failing = self.failing()
+        if failing is None:
+            return self.outcome.returncode not in (0, NO_TESTS_COLLECTED)
+        return any(i not in known for i in failing)
+
+    def tolerated(self, known: frozenset[str]) -> dict[str, Diagnostic]:
+        """The failures of tests that failed before the change too."""
+        return {i: d for i, d in (self.failing() or {}).items() if i in known}
+
+
 def python_tests(ctx: StepContext) -> StageResult:
+    known = ctx.known_failures
     affected = affected_python_tests(ctx.root, ctx.changed, ctx.tree())
-    parts: list[tuple[str, Counts, list[Diagnostic], process.Outcome]] = []
+    runs: list[Run] = []
     if affected:
         first = _pytest(ctx, affected, "affected")
         if isinstance(first, StageResult):
             return first
-        parts.append(first)
-    if not parts or parts[0][3].returncode == 0:
+        runs.append(first)
+    # the suite runs unless the affected tests failed already (failures known from before do not count)
+    if not runs or not runs[0].failed(known):
         rest = _pytest(ctx, [f"--ignore={p}" for p in affected], "suite")
         if isinstance(rest, StageResult):
             return rest
-        parts.append(rest)
+        runs.append(rest)
     counts = Counts()
-    for _, c, _, _ in parts:
-        counts = counts.add(c)
-    failed_parts = [p for p in parts if p[3].returncode not in (0, NO_TESTS_COLLECTED)]
-    if not failed_parts and counts.total == 0:
+    for run in runs:
+        counts = counts.add(run.counts)
+    failed_runs = [r for r in runs if r.failed(known)]
+    tolerated = {i: d for r in runs for i, d in r.tolerated(known).items()}
+    unfixed = bool(ctx.require_fixed and known and not failed_runs
+                   and not known & set().union(*(r.passed() for r in runs)))
+    if not failed_runs and not unfixed and counts.total == 0:
         return skipped(ctx.stage, "no tests found")
-    outcome = (failed_parts or parts)[-1][3]
+    outcome = (failed_runs or runs)[-1].outcome
+    before = f" (failing before this change too: {_listed(tolerated)})" if tolerated else ""
     where = f" (affected first: {', '.join(affected[:3])}{' …' if len(affected) > 3 else ''})" if affected else ""
-    stopped = " - stopped before the suite" if failed_parts and failed_parts[0][0] == "affected" else ""
-    return StageResult(ctx.stage, not failed_parts, duration_s=sum(p[3].duration_s for p in parts),
-                       diagnostics=tuple(d for p in failed_parts for d in p[2]),
-                       summary=f"python: {counts.text()}{where}{stopped}", output_tail=tail(outcome.output))
+    stopped = " - stopped before the suite" if failed_runs and failed_runs[0].name == "affected" else ""
+    fixed = f" - none of the tests failing before this change passes now: {_listed(known)}" if unfixed else ""
+    diagnostics = [d for r in failed_runs for d in r.new_failures(known)]
+    if unfixed:
+        diagnostics += tolerated.values()
+    return StageResult(ctx.stage, not failed_runs and not unfixed, duration_s=sum(r.outcome.duration_s for r in runs),
+                       diagnostics=tuple(diagnostics),
+                       summary=f"python: {counts.text()}{before}{where}{stopped}{fixed}",
+                       output_tail=tail(outcome.output))
 
 
-def _pytest(ctx: StepContext, args: list[str], name: str):
+def _listed(ids: Iterable[str], most: int = 3) -> str:
+    ids = sorted(ids)
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return ", ".join(ids[:most]) + more
+
+
+def suite_failures(ctx: StepContext) -> frozenset[str] | None:
+    """The ids of the suite's failing tests, from one run of forge's pytest step; None when it cannot tell (no
+    tests collected, pytest missing, a timeout, no readable report)."""
+    run = _pytest(ctx, [], "suite")
+    if isinstance(run, StageResult) or run.outcome.returncode == NO_TESTS_COLLECTED:
+        return None
+    failing = run.failing()
+    return None if failing is None else frozenset(failing)
+
+
+def _pytest(ctx: StepContext, args: list[str], name: str) -> Run | StageResult:
     report = ctx.scratch / f"pytest-{name}.xml"
     try:
         outcome = process.run([*PYTEST, f"--junitxml={report}", *args], ctx.root, ctx.timeout_s,
@@ -138,37 +219,73 @@ def _pytest(ctx: StepContext, args: list[str], name: str):
         return timed_out(ctx, outcome)
     if "No module named pytest" in outcome.output:
         return skipped(ctx.stage, "pytest not found (not installed for the repository's python)")
-    counts, failures = junit(ctx.root, report) if report.is_file() else (text_counts(outcome.output), [])
+    cases = junit_cases(ctx.root, report) if report.is_file() else None
+    if cases is None:
+        counts, failures = text_counts(outcome.output), []
+    else:
+        counts, failures = case_counts(cases), [c.diagnostic for c in cases if c.diagnostic is not None]
     if outcome.returncode not in (0, NO_TESTS_COLLECTED) and not failures:
         failures = pytest_failures(ctx.root, outcome.output)
-    return name, counts, failures, outcome
+    return Run(name, counts, failures, outcome, cases)
 
 
 def junit(root: Path, report: Path) -> tuple[Counts, list[Diagnostic]]:
     """Counts and failures (with the file:line where each failed) from a pytest --junitxml report."""
+    cases = junit_cases(root, report) or []
+    return case_counts(cases), [c.diagnostic for c in cases if c.diagnostic is not None]
+
+
+def junit_cases(root: Path, report: Path) -> list[Case] | None:
+    """Every test case of a pytest --junitxml report (xunit1); None when it cannot be read."""
     try:
         tree = ET.parse(report).getroot()
-    except ET.ParseError:
-        return Counts(), []
-    counts = Counts()
-    failures: list[Diagnostic] = []
+    except (ET.ParseError, OSError):
+        return None
+    cases: list[Case] = []
     for case in tree.iter("testcase"):
         problem = next((c for c in case if c.tag in ("failure", "error")), None)
         if any(c.tag == "skipped" for c in case):
-            counts.skipped += 1
+            cases.append(Case(case_id(root, case), "skipped"))
         elif problem is None:
-            counts.passed += 1
+            cases.append(Case(case_id(root, case), "passed"))
         else:
-            if problem.tag == "failure":
-                counts.failed += 1
-            else:
-                counts.errors += 1
-            failures.append(_failure(root, case, problem))
-    return counts, failures
+            cases.append(Case(case_id(root, case), "failed" if problem.tag == "failure" else "errors",
+                              _failure(root, case, problem)))
+    return cases
+
+
+def case_counts(cases: list[Case]) -> Counts:
+    return Counts(*(sum(1 for c in cases if c.outcome == k) for k in COUNT_ORDER))
+
+
+def case_id(root: Path, case) -> str:
+    """A JUnit test case's id, the way pytest names it: tests/test_ops.py::test_x (a method:
+    tests/test_ops.py::TestOps::test_x; a module that failed to collect: tests/test_ops.py). The file is relative
+    to the repository root, posix, when it is a file there; else as pytest's rootdir gave it. The one definition
+    of a test's id: known failures (failing_tests) and the failures of a validation are compared by it."""
+    classname, name = case.get("classname", ""), case.get("name", "")
+    if not classname:                       # a collection error: classname "", name the module's dotted path
+        raw = case.get("file") or name.replace(".", "/") + ".py"
+        return relative(root, raw) or raw
+    raw = case.get("file") or _module_file(root, classname)
+    module = PurePosixPath(raw).with_suffix("").as_posix().replace("/", ".")
+    inner = classname[len(module) + 1:].split(".") if classname.startswith(module + ".") else []
+    return "::".join([relative(root, raw) or raw, *inner, name])
+
+
+def _module_file(root: Path, classname: str) -> str:
+    """The test file a JUnit classname (tests.test_ops or tests.test_ops.TestOps) names, when no file is given."""
+    parts = classname.split(".")
+    for n in range(len(parts), 0, -1):
+        candidate = "/".join(parts[:n]) + ".py"
+        if (root / candidate).is_file():
+            return candidate
+    return "/".join(parts) + ".py"
 
 
 def _failure(root: Path, case, problem) -> Diagnostic:
-    file = case.get("file") or case.get("classname", "").replace(".", "/") + ".py"
+    name = case_id(root, case)
+    file = case.get("file") or _module_file(root, case.get("classname", ""))
     line = int(case.get("line") or -1) + 1
     located = [(relative(root, f), int(n)) for f, n in re.findall(r"^(\S+?\.py):(\d+): ", problem.text or "", re.M)]
     located = [(f, n) for f, n in located if f]
@@ -177,7 +294,6 @@ def _failure(root: Path, case, problem) -> Diagnostic:
         file, line = next(((f, n) for f, n in reversed(located) if f == test_file), located[-1])
     message = (problem.get("message") or "").strip().splitlines()
     what = "failed" if problem.tag == "failure" else "error"
-    name = f"{case.get('file') or file}::{case.get('name')}"
     text = f"{name} {what}: {message[0][:300] if message else ''}".rstrip(": ")
     return Diagnostic(file, line, 0, "error", "test", text)
 
@@ -261,7 +377,11 @@ def changed_crates(root: Path, changed: list[str]) -> list[str]:
 
 
 def command_tests(ctx: StepContext) -> StageResult:
-    """The configured test command; for `cargo test` in a workspace, the changed crates first."""
+    """The configured test command; for `cargo test` in a workspace, the changed crates first.
+
+    ctx.known_failures and ctx.require_fixed are not applied here: a configured command's output does not name its
+    tests the way case_id does (failing_tests only knows forge's pytest step), so any failure fails the stage and
+    its exit code decides, as before."""
     empty = needs_files(ctx)
     if empty is not None:
         return empty

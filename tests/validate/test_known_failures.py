@@ -1,0 +1,146 @@
+"""Tests that failed before a change: failing_tests finds them, validate(known_failures=) tolerates them (and only
+them), require_fixed asks that one passes now, and the result cache keeps the two kinds of verdict apart."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from forge.config import load_config
+from forge.validate.baseline import failing_tests
+from forge.validate.cache import ResultCache
+from forge.validate.pipeline import validate
+from forge.validate.report import StageResult
+
+OPS = ('def add(a, b):\n    return a + b\n\n\n'
+       'def divide(a, b):\n    return a / b\n')
+FIXED_DIVIDE = ('def add(a, b):\n    return a + b\n\n\n'
+                'def divide(a, b):\n    if b == 0:\n        raise ValueError("division by zero")\n    return a / b\n')
+TEST_OPS = ('import pytest\n\nfrom calc.ops import add, divide\n\n\n'
+            'def test_add():\n    assert add(2, 3) == 5\n\n\n'
+            'def test_divide_by_zero_is_a_value_error():\n    with pytest.raises(ValueError):\n        divide(1, 0)\n')
+TEST_OTHER = "def test_other():\n    assert True\n"
+DIVIDE = "tests/test_ops.py::test_divide_by_zero_is_a_value_error"
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def commit(repo: Path, files: dict[str, str], message: str = "setup") -> None:
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def stage(report, name: str) -> StageResult:
+    return next(s for s in report.stages if s.stage == name)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORGE_HOME", str(tmp_path / "forge-home"))
+    return tmp_path / "forge-home"
+
+
+@pytest.fixture
+def calc(repo: Path, home) -> Path:
+    """A tiny package whose divide-by-zero test fails from the start, and an unrelated test that passes."""
+    commit(repo, {"calc/__init__.py": "", "calc/ops.py": OPS, "tests/test_ops.py": TEST_OPS,
+                  "tests/test_other.py": TEST_OTHER})
+    return repo
+
+
+def checked(repo: Path, text: str | None = None, **options) -> StageResult:
+    """The test stage of validating calc/ops.py (rewritten to text first, when given)."""
+    if text is not None:
+        (repo / "calc/ops.py").write_text(text)
+    options.setdefault("use_cache", False)
+    return stage(validate(repo, ["calc/ops.py"], load_config(repo, environ={}), **options), "test")
+
+
+def test_failing_tests_names_the_failing_tests_by_file_and_name(calc):
+    assert failing_tests(calc, load_config(calc, environ={})) == frozenset({DIVIDE})
+    commit(calc, {"tests/test_ops.py": TEST_OPS + "\n\nclass TestOps:\n    def test_m(self):\n        assert 0\n"})
+    method = "tests/test_ops.py::TestOps::test_m"
+    assert failing_tests(calc, load_config(calc, environ={})) == frozenset({DIVIDE, method})
+    commit(calc, {"calc/ops.py": FIXED_DIVIDE, "tests/test_ops.py": TEST_OPS})
+    assert failing_tests(calc, load_config(calc, environ={})) == frozenset()
+
+
+def test_failing_tests_cannot_tell_without_tests(repo, home):
+    assert failing_tests(repo, load_config(repo, environ={})) is None
+
+
+def test_a_known_failure_is_tolerated_and_a_new_one_still_rejected(calc):
+    harmless = OPS.replace("return a + b", "return b + a")
+    strict = checked(calc, harmless)
+    assert strict.failed and DIVIDE in strict.diagnostics[0].message
+    tolerant = checked(calc, known_failures=frozenset({DIVIDE}))
+    assert tolerant.passed, tolerant
+    assert tolerant.summary.startswith(f"python: 2 passed, 1 failed (failing before this change too: {DIVIDE})")
+    assert not tolerant.diagnostics
+    broken = checked(calc, OPS.replace("return a + b", "return a - b"), known_failures=frozenset({DIVIDE}))
+    assert broken.failed
+    assert [d.message.split()[0] for d in broken.diagnostics] == ["tests/test_ops.py::test_add"]
+    assert "stopped before the suite" in broken.summary
+
+
+def test_require_fixed_rejects_while_the_known_failure_still_fails_and_passes_once_fixed(calc):
+    known = frozenset({DIVIDE})
+    unfixed = checked(calc, OPS.replace("return a + b", "return b + a"), known_failures=known, require_fixed=True)
+    assert unfixed.failed
+    assert f"none of the tests failing before this change passes now: {DIVIDE}" in unfixed.summary
+    assert unfixed.diagnostics[0].file == "tests/test_ops.py" and DIVIDE in unfixed.diagnostics[0].message
+    fixed = checked(calc, FIXED_DIVIDE, known_failures=known, require_fixed=True)
+    assert fixed.passed and fixed.summary.startswith("python: 3 passed"), fixed
+    # require_fixed asks for nothing when nothing failed before
+    assert checked(calc, OPS.replace("return a + b", "return b + a"), require_fixed=True).failed
+    assert checked(calc, FIXED_DIVIDE, known_failures=frozenset(), require_fixed=True).passed
+
+
+def test_deleting_the_failing_test_is_no_fix(calc):
+    (calc / "tests/test_ops.py").write_text(TEST_OPS.split("\n\n\ndef test_divide")[0] + "\n")
+    report = validate(calc, ["calc/ops.py", "tests/test_ops.py"], load_config(calc, environ={}), use_cache=False,
+                      known_failures=frozenset({DIVIDE}), require_fixed=True)
+    assert stage(report, "test").failed
+    assert "none of the tests failing before this change passes now" in report.feedback()
+
+
+def test_affected_tests_failing_only_as_before_still_run_the_suite(calc):
+    commit(calc, {"tests/test_other.py": "def test_other():\n    assert False, 'the suite ran'\n"})
+    known = frozenset({DIVIDE})
+    result = checked(calc, OPS.replace("return a + b", "return b + a"), known_failures=known)
+    assert result.failed and "stopped before the suite" not in result.summary
+    assert [d.message for d in result.diagnostics] == ["tests/test_other.py::test_other failed: AssertionError: "
+                                                       "the suite ran"]
+    assert result.summary.startswith(f"python: 1 passed, 2 failed (failing before this change too: {DIVIDE}) "
+                                     "(affected first: tests/test_ops.py)")
+    tolerated = checked(calc, known_failures=known | {"tests/test_other.py::test_other"})
+    assert tolerated.passed and "1 passed, 2 failed" in tolerated.summary
+
+
+def test_a_tolerated_pass_is_not_reused_for_a_strict_validation(calc, tmp_path):
+    results = ResultCache(tmp_path / "cache")
+    harmless = OPS.replace("return a + b", "return b + a")
+    first = checked(calc, harmless, known_failures=frozenset({DIVIDE}), results=results, use_cache=True)
+    assert first.passed and not first.cached
+    again = checked(calc, known_failures=frozenset({DIVIDE}), results=results, use_cache=True)
+    assert again.passed and again.cached
+    assert checked(calc, results=results, use_cache=True).failed
+    assert checked(calc, known_failures=frozenset({DIVIDE}), require_fixed=True, results=results,
+                  use_cache=True).failed
+
+
+def test_without_a_report_of_each_test_the_return_code_decides(calc):
+    """A collection error stops pytest short: its failure is not excused even when its id is known."""
+    commit(calc, {"tests/test_broken.py": "import calc.missing\n\n\ndef test_x():\n    pass\n"})
+    known = frozenset({DIVIDE, "tests/test_broken.py"})
+    assert failing_tests(calc, load_config(calc, environ={})) is None
+    (calc / "calc/ops.py").write_text(OPS.replace("return a + b", "return b + a"))
+    report = validate(calc, ["calc/ops.py"], load_config(calc, environ={}), use_cache=False, known_failures=known)
+    assert stage(report, "test").failed
