@@ -195,6 +195,11 @@ def main() -> int:
 
         scheduler_rows, _extra = scheduler.run(args.quick)
         routing.extend(scheduler_rows)
+        print("makespan benchmark (50 model calls on the fake provider) ...", file=sys.stderr)
+        import run_makespan
+
+        makespan_rows, _extra = run_makespan.run(args.quick)
+        routing.extend(makespan_rows)
 
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
