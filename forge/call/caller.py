@@ -18,7 +18,8 @@ from forge.errors import BudgetStop
 from forge.ledger import reservations
 from forge.ledger.store import CallRecord, Ledger
 
-Validate = Callable[[str], Awaitable[Validation]]
+# The check of an answer, given the whole call (its text, tokens and cost: a commit records the cost).
+Validate = Callable[[CallResult], Awaitable[Validation]]
 BUDGET_HINT = "wait for tomorrow, raise budgets.stop_threshold_usd, or use $0 models"
 
 
@@ -94,7 +95,7 @@ class Caller:
         checking = validate is not None and result.ok
         try:
             if checking:
-                validation = await validate(result.text)
+                validation = await validate(result)
         finally:
             if validation is not None:
                 verdict = "passed" if validation.passed else "failed"

@@ -69,7 +69,7 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                         task_id: str | None = None, task_type: str | None = None,
                         on_text: Callable[[str], None] | None = None, on_failure: OnFailure | None = None,
                         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                        validate: Callable[[str], Awaitable[Validation]] | None = None,
+                        validate: Callable[[CallResult], Awaitable[Validation]] | None = None,
                         revise: Revise | None = None, rejections_per_model: int = 2,
                         on_attempt: Callable[[Attempt], None] | None = None) -> TaskOutcome:
     """The first answer from decision's models in order. Raises BudgetStop as Caller.call does.

@@ -27,12 +27,14 @@ class ApplyOutcome:
 
 
 def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message: str | Callable[[str], str] = "",
-                 trailers: dict | None = None, use_cache: bool = True) -> ApplyOutcome:
+                 trailers: dict | None = None, use_cache: bool = True,
+                 known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> ApplyOutcome:
     """Edit, validate and commit in the worktree.
 
     A block that does not apply leaves the blocks that did written in the worktree, for the next attempt to build
     on; a failed validation or commit puts the worktree back to its last commit. message may be a function of the
-    validated change's diff (a model writing it), called only once the change passed; "" takes a template."""
+    validated change's diff (a model writing it), called only once the change passed; "" takes a template.
+    known_failures / require_fixed: the tests failing before the run, as validate() takes them."""
     from forge.edit import apply_edits, parse_edits, write_changes
     from forge.validate.pipeline import validate
 
@@ -55,7 +57,8 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
         return ApplyOutcome(False, "apply", masked(kept + result.failure_report()), changed, problems=problems,
                             applied=list(result.applied))
     changed = write_changes(worktree.path, result)
-    report = validate(worktree.path, changed, config, use_cache=use_cache)
+    report = validate(worktree.path, changed, config, use_cache=use_cache, known_failures=known_failures,
+                      require_fixed=require_fixed)
     if not report.passed:
         _restore(worktree)
         return ApplyOutcome(False, "validate", masked(report.feedback()), changed, report=report,
@@ -73,7 +76,8 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
                             changed, report=report, problems=problems, applied=list(result.applied))
     if _contents(worktree, changed) != validated:
         # A hook rewrote the files: what would land is not what passed. Validate what was committed.
-        again = validate(worktree.path, changed, config, use_cache=use_cache)
+        again = validate(worktree.path, changed, config, use_cache=use_cache, known_failures=known_failures,
+                      require_fixed=require_fixed)
         if not again.passed:
             git(worktree.path, "reset", "--quiet", "--hard", "HEAD~1")
             return ApplyOutcome(False, "commit", masked("A commit hook changed the files and the result fails "

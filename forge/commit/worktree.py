@@ -32,13 +32,13 @@ def worktrees_dir(common_dir: Path) -> Path:
     return common_dir / "forge" / "worktrees"
 
 
-def open_worktree(repo: Path, run_id: str) -> Worktree:
-    """A clean checkout of the user's HEAD on a new branch forge/<run_id>."""
+def open_worktree(repo: Path, run_id: str, base: str | None = None) -> Worktree:
+    """A clean checkout of the user's HEAD (or of the commit base) on a new branch forge/<run_id>."""
     if not _RUN_ID.fullmatch(run_id) or ".." in run_id or run_id.endswith((".", ".lock")):
         raise ForgeError(f"run id {run_id!r} cannot name a branch",
                          "use letters, digits, '.', '_' and '-' (at most 100, not starting with a dot)")
     checkout = find_repo(repo)
-    base = head_commit(checkout.root)
+    base = base or head_commit(checkout.root)
     if base is None:
         raise ForgeError(f"{checkout.root} has no commits yet, so forge has nothing to start from",
                          "make a first commit: git add -A && git commit -m 'initial commit'")

@@ -98,7 +98,10 @@ async def _attempt(caller: Caller, task: LiveTask, model: str, ledger_task: str,
                    ) -> tuple[CallResult, Validation | None]:
     validate = None
     if task.check:
-        validate = functools.partial(run_check, task.check, cwd=check_dir, timeout_s=task.check_timeout_s)
+        check = functools.partial(run_check, task.check, cwd=check_dir, timeout_s=task.check_timeout_s)
+
+        async def validate(result):
+            return await check(result.text)
     messages = [{"role": "user", "content": task.task.request}]
     return await caller.call(model, messages, task_id=ledger_task, task_type=task_type, validate=validate)
 

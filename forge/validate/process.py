@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,21 @@ def resolve(root: Path, tool: str) -> str:
     return found
 
 
+# The commands running now, in any thread: an interrupted `forge run` kills them all from the main thread, since
+# the worker threads that wait for them never see the KeyboardInterrupt.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def kill_running() -> int:
+    """Kill the process group of every command running now; how many there were."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        _kill_group(proc)
+    return len(procs)
+
+
 def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = None,
         env: dict[str, str] | None = None, tool_root: Path | None = None) -> Outcome:
     """Run argv in root; raises ToolMissing when its program is not there or cannot be started. Interrupted
@@ -156,6 +172,8 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
     except OSError as error:
         raise ToolMissing(argv[0], f"{argv[0]} could not be started ({program}: "
                                    f"{error.strerror or error})") from None
+    with _running_lock:
+        _running.add(proc)
     try:
         out, _ = proc.communicate(stdin, timeout=timeout_s)
         code: int | None = proc.returncode
@@ -170,6 +188,9 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
         except subprocess.TimeoutExpired:
             pass
         raise
+    finally:
+        with _running_lock:
+            _running.discard(proc)
     return Outcome(code, out.decode("utf-8", "replace"), time.perf_counter() - started)
 
 

@@ -152,8 +152,8 @@ def test_each_call_is_one_ledger_row_with_its_validation(loaded, fake_provider, 
     fake_provider.script([Reply("right", input_tokens=100, output_tokens=10), Reply("wrong"),  # 5 words in, 1 out
                           Fault.rate_limit()])
 
-    async def check(text: str) -> Validation:
-        return Validation(text == "right", "passed" if text == "right" else "exit 1")
+    async def check(result) -> Validation:
+        return Validation(result.text == "right", "passed" if result.text == "right" else "exit 1")
 
     with Ledger(tmp_path / "ledger.db") as ledger:
         run_id = ledger.start_run("test")

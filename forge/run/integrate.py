@@ -1,0 +1,72 @@
+"""A validated task's commits onto the run's branch (forge/<run>), in the run's own checkout.
+
+Tasks run from the run branch as it was when they started; others may have landed on it since. A task whose base
+is still the tip is fast-forwarded. Otherwise its commits are cherry-picked and the combination validated again,
+since two edits that each passed can fail together: a conflict or a failing combination puts the run branch back
+and is the reason to redo the task on top of the new tip. The user's checkout is never touched here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from forge.commit.apply import validation_summary
+from forge.commit.git import NO_HOOKS, git, ok, run
+from forge.commit.worktree import Worktree
+
+
+class Redo(Exception):
+    """The task's commits do not go on the run branch as they are; why, for the model redoing the task."""
+
+    def __init__(self, reason: str, feedback: str = "", files: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.feedback = feedback
+        self.files = files
+
+
+@dataclass
+class Merged:
+    commits: list[str] = field(default_factory=list)   # now on the run branch, oldest first
+    mode: str = "nothing"                               # fast-forward, cherry-pick, nothing
+    revalidated: str = ""                               # the combined validation's summary, after a cherry-pick
+
+
+def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) -> Merged:
+    """Put task_tree's new commits on the run branch checked out at integration.
+
+    validate_combined(path, changed) -> ValidationReport checks the run checkout after a cherry-pick."""
+    tip = head(integration)
+    task_tip = head(task_tree)
+    commits = git(task_tree.path, "rev-list", "--reverse", f"{task_tree.base}..{task_tip}").split()
+    if not commits:
+        return Merged()
+    if ok(integration.path, "merge-base", "--is-ancestor", tip, task_tip):
+        git(integration.path, *NO_HOOKS, "merge", "--ff-only", "--quiet", task_tip)
+        return Merged(commits, "fast-forward")
+    proc = run(integration.path, *NO_HOOKS, "cherry-pick", "--allow-empty", *commits)
+    if proc.returncode != 0:
+        files = tuple(run(integration.path, "diff", "--name-only", "--diff-filter=U").stdout.split())
+        run(integration.path, "cherry-pick", "--abort")
+        _reset(integration, tip)
+        where = ", ".join(files) or "the same lines"
+        raise Redo(f"conflicts with work merged meanwhile in {where}",
+                   f"Another task changed {where} while you worked; your edit no longer applies. Redo the task "
+                   "on the files as they are now.", files)
+    changed = git(integration.path, "diff", "--name-only", tip, "HEAD").split()
+    report = validate_combined(integration.path, changed)
+    if not report.passed:
+        _reset(integration, tip)
+        raise Redo("passes alone but fails together with work merged meanwhile",
+                   "Your edit passed on its own but fails together with another task's edit merged meanwhile:\n"
+                   + report.feedback(), tuple(changed))
+    new = git(integration.path, "rev-list", "--reverse", f"{tip}..HEAD").split()
+    return Merged(new, "cherry-pick", validation_summary(report))
+
+
+def head(worktree: Worktree) -> str:
+    return git(worktree.path, "rev-parse", "HEAD").strip()
+
+
+def _reset(worktree: Worktree, commit: str) -> None:
+    run(worktree.path, "reset", "--quiet", "--hard", commit)
+    run(worktree.path, "clean", "--quiet", "-fd")
