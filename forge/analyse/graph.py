@@ -16,7 +16,7 @@ _MILESTONE = re.compile(r"\bmilestone\s++(\d++)\b", re.I)
 class Task(NamedTuple):
     id: str
     profile: TaskProfile
-    source: str  # "request", or the roadmap file a milestone item came from
+    source: str  # "request", or the roadmap file a milestone item came from (relative to where it was found)
 
 
 def build_task_graph(request: str, places: list[Path] | None = None,
@@ -37,11 +37,12 @@ def build_task_graph(request: str, places: list[Path] | None = None,
             notes.append(f"milestone {match.group(1)}: no roadmap in the repository names it; kept as one task")
         if expanded:
             items, path = expanded
+            source = _relative(path, places or [])
             notes.append(f"milestone {match.group(1)}: {len(items)} open item(s) from {path.name}")
             ids = []
             for n, item in enumerate(items, 1):
                 task_id = f"t{index + 1}.{n}"
-                graph.add_node(task_id, task=Task(task_id, analyse_task(item, None, known_task_types), path.name))
+                graph.add_node(task_id, task=Task(task_id, analyse_task(item, None, known_task_types), source))
                 ids.append(task_id)
         else:
             task_id = f"t{index + 1}"
@@ -55,3 +56,11 @@ def build_task_graph(request: str, places: list[Path] | None = None,
                     graph.add_edge(before, after)
     graph.graph["notes"] = notes
     return graph
+
+
+def _relative(path: Path, places: list[Path]) -> str:
+    """The roadmap's path from the directory it was found in (docs/ROADMAP.md), for writing progress back."""
+    for place in places:
+        if path.is_relative_to(place):
+            return path.relative_to(place).as_posix()
+    return path.name

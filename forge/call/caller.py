@@ -55,8 +55,6 @@ class Caller:
         while in flight is still one row (error "cancelled", tokens and price unknown, so its worst case stays
         held for the day); one cancelled during validation is recorded with validation "interrupted".
         """
-        from forge.call.litellm_call import complete
-
         model = self.config.models[model_name]
         provider = self.config.providers[model.provider]
         refusal = self.guard.refusal(model)
@@ -73,8 +71,7 @@ class Caller:
         handles = None
         try:
             handles = await limiter.acquire(tokens) if limiter else None
-            result = await complete(model, provider, messages, directory=self.directory, timeout_s=self.timeout_s,
-                                    on_text=on_text)  # on_text: stream the answer, each piece handed to it
+            result = await self._send(model, provider, messages, on_text)
         except BaseException:
             if handles is not None:
                 limiter.finish(handles)
@@ -105,6 +102,14 @@ class Caller:
                                             escalation_step=escalation_step),
                                     reservation.id if reservation else None)
         return result, validation
+
+    async def _send(self, model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]],
+                    on_text: Callable[[str], None] | None) -> CallResult:
+        """The request itself (on_text: stream the answer, each piece handed to it)."""
+        from forge.call.litellm_call import complete
+
+        return await complete(model, provider, messages, directory=self.directory, timeout_s=self.timeout_s,
+                              on_text=on_text)
 
     def _reserve(self, model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]]
                  ) -> tuple[reservations.Reservation | None, str | None]:

@@ -7,6 +7,7 @@ model's place in the decision's order (0: the routed model; retries of a model s
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
@@ -52,7 +53,8 @@ class TaskOutcome(NamedTuple):
 OnFailure = Callable[[Attempt, str, float], None]
 # An answer rejected by the check: (messages sent, the answer, the verdict, the next attempt's model) -> the
 # messages of the next attempt, which carry the reason to the model.
-Revise = Callable[[list[dict[str, Any]], CallResult, Validation, str], list[dict[str, Any]]]
+Revise = Callable[[list[dict[str, Any]], CallResult, Validation, str],
+                  list[dict[str, Any]] | Awaitable[list[dict[str, Any]]]]
 
 
 def models_in_order(decision: RoutingDecision) -> list[str]:
@@ -108,6 +110,8 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                 following = name if again else (order[step + 1] if step + 1 < len(order) else None)
                 if following is not None and revise is not None:
                     messages = revise(messages, result, validation, following)
+                    if inspect.isawaitable(messages):   # a reviser may build context in a worker thread
+                        messages = await messages
                 if again:
                     continue
                 break

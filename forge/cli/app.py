@@ -20,6 +20,7 @@ from forge.cli import (
     log_cmd,
     models_cmd,
     route_cmd,
+    run_cmd,
     trust_cmd,
     undo_cmd,
     validate_cmd,
@@ -70,6 +71,7 @@ app.command("undo", help=undo_cmd.__doc__)(undo_cmd.undo)
 app.command("trust", help=trust_cmd.__doc__)(trust_cmd.trust)
 app.command("validate", help=validate_cmd.__doc__)(validate_cmd.validate)
 app.command("apply", help=apply_cmd.__doc__)(apply_cmd.apply)
+app.command("run", help=run_cmd.__doc__)(run_cmd.run)
 app.add_typer(models_cmd.models_app, name="models")
 app.add_typer(config_cmd.config_app, name="config")
 app.add_typer(route_cmd.route_app, name="route")

@@ -36,9 +36,11 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
          failure: Path | None, full: bool, as_json: bool, loader) -> None:
     from forge.analyse.request import analyse_task
     from forge.context.build import SUMMARY_INTENTS, ContextRequest, build_context
+    from forge.context.files import line_reader
     from forge.context.index import index_file, open_store, snapshot
     from forge.context.store import index_error
     from forge.context.tokens import TokenCounter, encoding_for
+    from forge.providers.keys import configured_key_values
 
     config = st.config
     budget = config.context.max_context_tokens if budget is None else budget
@@ -64,8 +66,9 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
     try:
         snap = snapshot(root, store)
         req = ContextRequest(request, budget, profile.intent, mode, sent, failure_text,
-                             _recent_commits(root) if wants_summary else [], where, _secrets(st, config))
-        pack = build_context(snap, req, _line_reader(root), TokenCounter(encoding, store, loader))
+                             _recent_commits(root) if wants_summary else [], where,
+                             configured_key_values(config, st.directory))
+        pack = build_context(snap, req, line_reader(root), TokenCounter(encoding, store, loader))
     except sqlite3.DatabaseError as error:
         raise index_error(index_file(), error) from error
     finally:
@@ -133,29 +136,6 @@ def _read_text(path: Path, flag: str) -> str:
     except OSError as error:
         raise UsageError(f"{flag} {path}: cannot be read ({error.strerror or error})",
                          "pass an existing, readable file") from error
-
-
-def _line_reader(root: Path):
-    cache: dict[str, list[str] | None] = {}
-
-    def read_lines(path: str) -> list[str] | None:
-        if path not in cache:
-            try:
-                # Lines as tree-sitter counts them: only \n ends a line (a form feed or U+2028 does not).
-                text = (root / path).read_text(encoding="utf-8", errors="replace")
-                cache[path] = [line.removesuffix("\r") for line in text.split("\n")]
-            except OSError:
-                cache[path] = None
-        return cache[path]
-    return read_lines
-
-
-def _secrets(st: CliState, config) -> list[str]:
-    """The values of the configured API keys: masked wherever they appear in code sent to a model."""
-    from forge.providers.keys import key_value
-
-    names = {p.api_key_env for p in config.providers.values() if p.api_key_env}
-    return [value for value in (key_value(name, st.directory) for name in sorted(names)) if value]
 
 
 def _recent_commits(root: Path, count: int = 15) -> list[str]:

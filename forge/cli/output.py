@@ -104,6 +104,13 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, sort_keys=False, default=str))
 
 
+def print_json_line(data: Any) -> None:
+    """One JSON object on one line, flushed: newline-delimited events a CI job reads as they come."""
+    import json
+
+    print(json.dumps(data, default=str), flush=True)
+
+
 def print_csv(header: list[str], rows: list[list[Any]]) -> None:
     import csv
 

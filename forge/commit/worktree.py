@@ -55,3 +55,22 @@ def open_worktree(repo: Path, run_id: str, base: str | None = None) -> Worktree:
         raise ForgeError(f"could not make a worktree for {branch}: {error.output}",
                          "check that git can write to the repository's .git folder") from error
     return Worktree(path, branch, base, checkout.root)
+
+
+def attach_worktree(repo: Path, run_id: str) -> Worktree:
+    """The checkout of an existing branch forge/<run_id> (a run resumed), made afresh: whatever a killed run left
+    in its old checkout is thrown away; only its commits count."""
+    checkout = find_repo(repo)
+    branch = BRANCH_PREFIX + run_id
+    if run(checkout.root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}").returncode != 0:
+        raise ForgeError(f"branch {branch} is gone, so the run cannot be resumed",
+                         "start a new run; forge log lists what landed")
+    path = worktrees_dir(checkout.common_dir) / run_id
+    if path.exists():
+        run(checkout.root, "worktree", "remove", "--force", str(path))
+    run(checkout.root, "worktree", "prune")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    git(checkout.root, "worktree", "add", "--quiet", str(path), branch)
+    head = head_commit(checkout.root)
+    base = run(checkout.root, "merge-base", head or branch, branch).stdout.strip() or head or ""
+    return Worktree(path, branch, base, checkout.root)

@@ -106,3 +106,18 @@ def _walked_paths(root: Path) -> list[str]:
         for name in sorted(files):
             paths.append(name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/"))
     return paths
+
+
+def line_reader(root: Path):
+    """path -> its lines as tree-sitter counts them (only \\n ends a line), None when unreadable; cached."""
+    cache: dict[str, list[str] | None] = {}
+
+    def read_lines(path: str) -> list[str] | None:
+        if path not in cache:
+            try:
+                text = (root / path).read_text(encoding="utf-8", errors="replace")
+                cache[path] = [line.removesuffix("\r") for line in text.split("\n")]
+            except OSError:
+                cache[path] = None
+        return cache[path]
+    return read_lines

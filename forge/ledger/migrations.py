@@ -110,3 +110,13 @@ def m003_reservations(db: sqlite3.Connection) -> None:
             state TEXT NOT NULL DEFAULT 'open'
         )""")
     db.execute("CREATE INDEX reservations_by_state ON reservations(state, day)")
+
+
+@migration
+def m004_run_plans(db: sqlite3.Connection) -> None:
+    # What `forge run --resume` reads back: the run's task graph (JSON) and branch, and per task its place in
+    # the graph and the commit its validated work became on the run branch.
+    db.execute("ALTER TABLE runs ADD COLUMN plan TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN branch TEXT")
+    db.execute("ALTER TABLE tasks ADD COLUMN node TEXT")
+    db.execute("ALTER TABLE tasks ADD COLUMN commit_sha TEXT")

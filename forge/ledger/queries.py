@@ -48,13 +48,13 @@ def usage(db: sqlite3.Connection, group_by: str, first_day: str | None, end_day:
 def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
     """(task type, model) -> (successes, failures) over every call: a call succeeded when it answered and its
     edit, if validated, passed; a provider error or a failed validation is a failure (a call the user
-    cancelled is neither)."""
+    cancelled is neither). Replayed answers (`forge run --replay`) say nothing about the model: left out."""
     sql = """
         SELECT coalesce(task_type, '?'), model,
                sum(outcome = 'ok' AND coalesce(validation, 'passed') = 'passed'),
                sum((outcome IN ('error', 'validation_failed') AND coalesce(error_kind, '') != 'cancelled')
                    OR coalesce(validation, '') = 'failed')
-        FROM calls GROUP BY 1, 2"""
+        FROM calls WHERE coalesce(provider, '') != 'replay' GROUP BY 1, 2"""
     return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}
 
 
@@ -67,6 +67,6 @@ def training_outcomes(db: sqlite3.Connection) -> list[tuple[str, str, str, str, 
                sum((c.outcome IN ('error', 'validation_failed') AND coalesce(c.error_kind, '') != 'cancelled')
                    OR coalesce(c.validation, '') = 'failed')
         FROM calls c JOIN tasks t ON t.id = c.task_id
-        WHERE t.description IS NOT NULL AND t.description != ''
+        WHERE t.description IS NOT NULL AND t.description != '' AND coalesce(c.provider, '') != 'replay'
         GROUP BY c.task_id, c.model ORDER BY c.task_id, c.model"""
     return list(db.execute(sql))

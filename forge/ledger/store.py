@@ -139,6 +139,26 @@ class Ledger:
     def finish_task(self, task_id: str, status: str) -> None:
         self.db.execute("UPDATE tasks SET finished_at = ?, status = ? WHERE id = ?", (time.time(), status, task_id))
 
+    def save_plan(self, run_id: str, plan: str, branch: str) -> None:
+        self.db.execute("UPDATE runs SET plan = ?, branch = ? WHERE id = ?", (plan, branch, run_id))
+
+    def run_row(self, run_id: str) -> dict | None:
+        """A run as recorded: request, repo, status, plan, branch; None if there is no such run."""
+        row = self.db.execute("SELECT request, repo, status, plan, branch, started_at FROM runs WHERE id = ?",
+                              (run_id,)).fetchone()
+        return dict(zip(("request", "repo", "status", "plan", "branch", "started_at"), row, strict=True)) \
+            if row else None
+
+    def task_done(self, task_id: str, node: str, commit: str | None) -> None:
+        """A task of a run whose work is on the run branch (commit None: it changed nothing)."""
+        self.db.execute("UPDATE tasks SET node = ?, commit_sha = ?, status = 'done', finished_at = ? WHERE id = ?",
+                        (node, commit, time.time(), task_id))
+
+    def done_nodes(self, run_id: str) -> dict[str, str | None]:
+        """The graph nodes of a run whose work is on its branch, with their commits."""
+        return dict(self.db.execute("SELECT node, commit_sha FROM tasks WHERE run_id = ? AND status = 'done' "
+                                    "AND node IS NOT NULL", (run_id,)).fetchall())
+
     def record_call(self, call: CallRecord, reservation: str | None = None) -> None:
         """Append one call; recording the same record twice (a retried write) keeps one row. The reservation
         held for it, if any, is settled in the same transaction."""

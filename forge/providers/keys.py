@@ -51,3 +51,9 @@ def key_source(name: str, directory: Path) -> str | None:
 def key_value(name: str, directory: Path) -> str | None:
     """The key itself, for the one place that sends it to its provider."""
     return os.environ.get(name) or read_dotenv(dotenv_file(directory)).get(name) or None
+
+
+def configured_key_values(config, directory: Path) -> list[str]:
+    """The values of the configured API keys: masked wherever they appear in code sent to a model."""
+    names = {p.api_key_env for p in config.providers.values() if p.api_key_env}
+    return [value for value in (key_value(name, directory) for name in sorted(names)) if value]

@@ -4,6 +4,7 @@ keep and `forge run --resume` can read back. Pure apart from reading the roadmap
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -61,3 +62,28 @@ def to_json(tasks: list[RunTask]) -> str:
 def from_json(text: str) -> list[RunTask]:
     return [RunTask(**{**item, "deps": tuple(item["deps"]), "files": tuple(item["files"])})
             for item in json.loads(text)]
+
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_NOT_TELLING = frozenset({"test", "tests", "py", "the", "a", "an", "is", "be", "it", "of", "and", "should", "when"})
+
+
+# Words too common in test names to tell which code a test is about.
+_GENERIC = frozenset({"value", "error", "errors", "raise", "raises", "return", "returns", "list", "empty", "none",
+                      "true", "false", "type", "key", "index", "name", "works", "valid", "invalid", "default", "new"})
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _NOT_TELLING}
+
+
+def targeted_failures(task_text: str, failing: frozenset[str]) -> frozenset[str]:
+    """The tests failing before the run that this task is about: a test whose name shares two or more words with
+    the task ("divide raises ValueError on zero" and test_divide_by_zero_is_a_value_error). The task's edit must
+    make those pass; the other failures do not hold it back."""
+    words = _words(task_text)
+
+    def about(test: str) -> bool:
+        shared = words & _words(test.rpartition("::")[2])
+        return len(shared) >= 2 and bool(shared - _GENERIC)
+    return frozenset(test for test in failing if about(test))

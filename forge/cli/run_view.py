@@ -1,0 +1,273 @@
+"""Body of `forge run`: plan, run the graph (forge/run/runner.py), show it live, then land on the user's branch.
+
+Exit codes: 0 every task done (landed, or kept on the run branch when not confirmed), 1 a task failed (what
+passed is still landed or kept), 2 bad input, 3 the budget stopped the run, 130 interrupted (nothing landed; the
+validated commits stay on the run branch for --resume)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from forge import paths
+from forge.cli import output
+from forge.cli.state import CliState
+from forge.errors import BudgetStop, TaskFailed, UsageError
+
+
+def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_concurrent: int | None, yes: bool,
+        as_json: bool, resume: str | None, test_first: bool, replay: Path | None) -> None:
+    from forge.commit.git import current_branch
+    from forge.ledger import Ledger
+    from forge.run.runner import Runner, RunOptions, prepare
+
+    if not request.strip() and resume is None:
+        raise UsageError("the request is empty", 'say what to do, e.g. forge run "fix the build, then do milestone 2"')
+    if request.strip() and resume is not None:
+        raise UsageError("--resume continues a run with its own request", "pass either a request or --resume RUN_ID")
+    if budget is not None and not budget > 0:
+        raise UsageError(f"--budget {budget:g} is not a positive amount", "pass the most this run may spend, in USD")
+    if max_concurrent is not None and max_concurrent < 1:
+        raise UsageError(f"--max-concurrent {max_concurrent} is less than 1", "pass 1 or more")
+    root = paths.repo_root(st.directory)
+    if root is None:
+        raise UsageError(f"{st.directory} is not in a git repository", "run forge run inside the repository")
+    if not dry_run and current_branch(root) is None:
+        raise UsageError("HEAD is detached: there is no branch to land the run's commits on",
+                         "check out a branch first (git switch BRANCH)")
+    loaded = st.loaded()
+    config = loaded.config
+    if max_concurrent is None:
+        max_concurrent = config.routing.max_concurrent_tasks if config.routing.enable_parallel_execution else 1
+    recording = None
+    if replay is not None:
+        from forge.run.replay import Replay
+
+        recording = Replay.load(replay)
+    options = RunOptions(request, max_concurrent, budget, test_first, recording, resume)
+    with Ledger(paths.ledger_file()) as ledger:
+        prepared = prepare(loaded, root, options, ledger)
+        unavailable = frozenset() if recording is not None else _unavailable(st)
+        show = _Display(as_json)
+        runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
+        if dry_run:
+            _dry_run(runner, prepared, as_json)
+            return
+        if not prepared.tasks:
+            raise UsageError("the request holds no task", "say what to do")
+        if prepared.resumed:
+            ledger.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (prepared.run_id,))
+        else:
+            from forge.commit.worktree import BRANCH_PREFIX
+            from forge.run.tasks import to_json
+
+            ledger.start_run(f"run: {request[:500]}", str(root), run_id=prepared.run_id)
+            ledger.save_plan(prepared.run_id, to_json(prepared.tasks), BRANCH_PREFIX + prepared.run_id)
+        if recording is not None and not as_json:
+            print(f"forge: replaying recorded answers from {replay}: no model is called, every edit is validated and "
+                  "committed for real", file=sys.stderr)
+        _execute(runner, prepared, ledger, show, yes=yes, as_json=as_json)
+
+
+def _unavailable(st: CliState) -> frozenset[str]:
+    from forge.cli.usable import unavailable_models
+
+    return unavailable_models(st)
+
+
+def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> None:
+    status, states, landed, keep = "interrupted", {}, None, True
+    try:
+        states = _run_graph(runner)
+        failed = [s for s in states.values() if s.status.value in ("failed", "skipped")]
+        status = "budget_stop" if runner.stopped else ("failed" if failed else "done")
+        landed, keep = _land(runner, show, yes, as_json)
+        if landed is not None:
+            status = "landed" if status == "done" else status
+        elif keep and status == "done":
+            status = "kept"
+    finally:
+        runner.close(keep_branch=keep)
+        ledger.finish_run(runner.run_id, status)
+        show.finish(status)
+    summary = show.view.summary()
+    if runner.stopped is not None:
+        raise BudgetStop(runner.stopped.message + f" (run {runner.run_id}: {summary['done']} of {summary['tasks']} "
+                         "tasks done)", runner.stopped.hint)
+    if status == "failed":
+        raise TaskFailed(f"{summary['failed'] + summary['skipped']} of {summary['tasks']} tasks not done in run "
+                         f"{runner.run_id}", "the task lines above say why; what passed was "
+                         + ("landed" if landed else f"kept on {runner.integration.branch}"))
+
+
+def _run_graph(runner) -> dict:
+    """asyncio.run of the runner; SIGTERM cancels it like Ctrl-C, so the same clean-up runs."""
+    async def main():
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await runner.execute()
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    try:
+        return asyncio.run(main())
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
+
+
+def _land(runner, show, yes: bool, as_json: bool):
+    """(LandResult or None, keep the run branch?)."""
+    from forge.commit.git import git
+    from forge.commit.land import land
+    from forge.run.events import Event
+
+    tree = runner.integration
+    commits = git(tree.path, "rev-list", "--reverse", f"{tree.base}..HEAD").split()
+    if not commits:
+        return None, False
+    if not yes:
+        ask = sys.stdin.isatty() and not as_json
+        if not ask or not _confirm(len(commits), tree.branch, show):
+            show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits,
+                                                  "how": f"forge run --resume {runner.run_id} --yes, or git merge "
+                                                         f"{tree.branch}"}))
+            return None, True
+    result = land(runner.root, tree.branch)
+    show.event(Event("landed", None, {"branch": result.branch, "mode": result.mode, "head": result.new_head,
+                                      "commits": result.commits}))
+    return result, False
+
+
+def _confirm(count: int, branch: str, show) -> bool:
+    import typer
+
+    show.pause()
+    return typer.confirm(f"Land {count} validated commit(s) from {branch} on your branch?", default=True)
+
+
+def _dry_run(runner, prepared, as_json: bool) -> None:
+    rows, total = [], 0.0
+    for task in prepared.tasks:
+        decision = runner.decide(task)
+        total += decision.estimated_cost_usd or 0.0
+        rows.append({"id": task.id, "text": task.text, "type": task.task_type, "deps": list(task.deps),
+                     "source": task.source, "model": decision.model, "tier": decision.tier,
+                     "escalation": list(decision.escalation), "estimated_cost_usd": decision.estimated_cost_usd,
+                     "p_success": round(decision.p_success, 3), "stop": decision.stop,
+                     "reasons": list(decision.reasons)})
+    if as_json:
+        output.print_json({"run": None, "dry_run": True, "tasks": rows, "notes": prepared.notes,
+                           "estimated_cost_usd": round(total, 6), "max_concurrent": runner.options.max_concurrent})
+        return
+    table = output.Table("forge run --dry-run: the plan", ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
+    for row in rows:
+        table.add(row["id"], ",".join(row["deps"]) or "-", row["type"], row["model"] or "(tool)" if not row["stop"]
+                  else "(budget stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
+                  output.usd(row["estimated_cost_usd"]), row["text"][:60])
+    output.print_table(table)
+    lines = [f"note: {note}" for note in prepared.notes]
+    lines.append(f"{len(rows)} task(s), at most {runner.options.max_concurrent} at once, estimated "
+                 f"{output.usd(total)}; dry run: nothing was called or changed")
+    output.print_lines(lines)
+
+
+class _Display:
+    """Events to the terminal: JSON lines on stdout (--json), a live table on a terminal, else one line each."""
+
+    def __init__(self, as_json: bool) -> None:
+        from forge.run.events import RunView
+
+        self.as_json = as_json
+        self.view = RunView()
+        self.live = None
+        self.tty = sys.stderr.isatty() and not as_json
+
+    def event(self, event) -> None:
+        self.view.apply(event)
+        if self.as_json:
+            output.print_json_line(event.as_json())
+            return
+        if self.tty:
+            self._draw()
+        else:
+            line = _line(event)
+            if line:
+                print(line, file=sys.stderr, flush=True)
+
+    def _draw(self) -> None:
+        from rich.live import Live
+
+        if self.live is None:
+            from rich.console import Console
+
+            self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=8, transient=False)
+            self.live.start()
+        self.live.update(self._table())
+
+    def _table(self):
+        from rich.table import Table
+
+        table = Table(title=f"forge run {self.view.run_id}", title_justify="left")
+        for name in ("task", "state", "model", "tier", "tries", "cost", "what"):
+            table.add_column(name, justify="right" if name in ("tries", "cost") else "left")
+        styles = {"done": "green", "failed": "bold red", "running": "yellow", "skipped": "dim",
+                  "cancelled": "dim"}
+        for t in self.view.tasks.values():
+            table.add_row(t.id, f"[{styles.get(t.state, '')}]{t.state}[/]" if styles.get(t.state) else t.state,
+                          t.model, t.tier, str(t.attempts or ""), output.usd(t.cost_usd) if t.attempts else "",
+                          (t.note or t.text)[:70])
+        return table
+
+    def pause(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def finish(self, status: str) -> None:
+        from forge.run.events import Event
+
+        self.pause()
+        self.view.status = status
+        self.event(Event("run_finished", None, {**self.view.summary(), "status": status}))
+        self.pause()
+        if not self.as_json:
+            s = self.view.summary()
+            saved = (f", {output.usd(s['all_premium_usd'])} with the premium baseline for every call"
+                     if s["all_premium_usd"] else "")
+            print(f"forge: run {s['run']} {status}: {s['done']} of {s['tasks']} tasks done, {s['failed']} failed, "
+                  f"{s['skipped']} skipped, {s['commits']} commit(s), cost {output.usd(s['cost_usd'])}{saved}",
+                  file=sys.stderr)
+
+
+def _line(event) -> str | None:
+    """One line per event worth a line when the output is not a terminal."""
+    d, t = event.data, event.task
+    lines = {
+        "run_started": lambda: f"forge: run {d['run']}: {len(d['tasks'])} task(s) on {d['branch']}"
+                               + (f"; failing before the run: {', '.join(d['failing_before'])}"
+                                  if d["failing_before"] else ""),
+        "routed": lambda: f"  {t}: -> {d['model'] or '(tool)'} [{d['tier']}]"
+                          + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else ""),
+        "attempt": lambda: (f"  {t}: {d['model']}: {d['error_kind']}" if d["error_kind"] else
+                            f"  {t}: {d['model']}: rejected: {_first(d['rejected'])}" if d["rejected"] else None),
+        "committed": lambda: f"  {t}: committed {d['commit'][:10]} ({', '.join(d['files'])})",
+        "redo": lambda: f"  {t}: redone on top of the others' work: {d['reason']}",
+        "task_done": lambda: f"  {t}: done" + (f" ({d['reason']})" if d.get("reason") else ""),
+        "task_failed": lambda: f"  {t}: FAILED: {d['reason']}",
+        "task_skipped": lambda: f"  {t}: skipped: {d['reason']}",
+        "task_cancelled": lambda: f"  {t}: cancelled",
+        "checklist": lambda: f"  {t}: ticked in {d['file']}",
+        "landed": lambda: f"forge: landed {len(d['commits'])} commit(s) on {d['branch']} ({d['mode']})",
+        "not_landed": lambda: f"forge: not landed; the commits are on {d['branch']}: land them with {d['how']}",
+    }
+    make = lines.get(event.kind)
+    return make() if make else None
+
+
+def _first(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("It failed at")]
+    return lines[0][:200] if lines else text[:200]

@@ -1,0 +1,34 @@
+"""The context one task's model call gets: the code index of the task's checkout, ranked for the task's words
+(and, on a retry, around the places the failure names), within a token budget counted with the model's tokenizer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def task_context(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None,
+                 model: str) -> str:
+    from forge.analyse.request import analyse_task
+    from forge.context.build import ContextRequest, build_context
+    from forge.context.files import line_reader
+    from forge.context.index import index_file, open_store, snapshot
+    from forge.context.store import index_error
+    from forge.context.tokens import TokenCounter, encoding_for
+    from forge.providers.keys import configured_key_values
+
+    config = loaded.config
+    encoding = encoding_for(config.models[model].litellm_model)
+    profile = analyse_task(text, known_task_types=frozenset(config.ladders))
+    mode = "auto" if config.context.summarized else "targeted"
+    store = open_store()
+    try:
+        snap = snapshot(root, store)
+        request = ContextRequest(text, budget, profile.intent, mode, {}, failure, [], "",
+                                 configured_key_values(config, directory))
+        pack = build_context(snap, request, line_reader(root), TokenCounter(encoding, store))
+    except sqlite3.DatabaseError as error:
+        raise index_error(index_file(), error) from error
+    finally:
+        store.close()
+    return pack.text()

@@ -1,0 +1,97 @@
+"""What a run tells the world as it goes: events (one JSON line each with --json), and the run's summary. Pure."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+# Every kind of event, in the order a task meets them. --json prints one per line: {"event": kind, ...}.
+KINDS = ("run_started", "task_started", "routed", "attempt", "validated", "committed", "merged", "redo",
+         "task_done", "task_failed", "task_skipped", "task_cancelled", "checklist", "landed", "not_landed",
+         "run_finished")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    task: str | None = None
+    data: dict = field(default_factory=dict)
+    ts: float = field(default_factory=time.time)
+
+    def as_json(self) -> dict:
+        return {"event": self.kind, **({"task": self.task} if self.task else {}), **self.data,
+                "ts": round(self.ts, 3)}
+
+
+@dataclass
+class TaskView:
+    """One task's line in the live view and the summary."""
+
+    id: str
+    text: str
+    state: str = "pending"   # pending, running, validating, done, failed, skipped, cancelled
+    model: str = ""
+    tier: str = ""
+    attempts: int = 0
+    cost_usd: float = 0.0
+    cost_known: bool = True
+    baseline_usd: float = 0.0  # the same tokens priced at the baseline (all-premium) model
+    commits: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class RunView:
+    """The run as the events built it: what the live view draws and the summary adds up."""
+
+    run_id: str = ""
+    tasks: dict[str, TaskView] = field(default_factory=dict)
+    landed: dict | None = None
+    status: str = "running"
+
+    def apply(self, event: Event) -> None:
+        data, task = event.data, self.tasks.get(event.task or "")
+        if event.kind == "run_started":
+            self.run_id = data["run"]
+            self.tasks = {t["id"]: TaskView(t["id"], t["text"]) for t in data["tasks"]}
+            for done in data.get("resumed_done", []):
+                self.tasks[done].state = "done"
+                self.tasks[done].note = "done before the resume"
+        elif task is None:
+            if event.kind == "landed":
+                self.landed = data
+            elif event.kind == "run_finished":
+                self.status = data["status"]
+        elif event.kind == "task_started":
+            task.state = "running"
+        elif event.kind == "routed":
+            task.model, task.tier = data.get("model") or "(tool)", data.get("tier") or ""
+        elif event.kind == "attempt":
+            task.attempts += 1
+            task.model, task.tier = data["model"], data.get("tier", task.tier)
+            if data.get("cost_usd") is None:
+                task.cost_known = False
+            else:
+                task.cost_usd += data["cost_usd"]
+            task.baseline_usd += data.get("baseline_usd") or 0.0
+            task.state = "running"
+        elif event.kind == "committed":
+            task.commits.append(data["commit"])
+        elif event.kind == "redo":
+            task.note = data["reason"]
+            task.commits.clear()
+        elif event.kind in ("task_done", "task_failed", "task_skipped", "task_cancelled"):
+            task.state = event.kind.removeprefix("task_")
+            task.note = data.get("reason", task.note)
+
+    def summary(self) -> dict:
+        states = [t.state for t in self.tasks.values()]
+        cost = sum(t.cost_usd for t in self.tasks.values())
+        baseline = sum(t.baseline_usd for t in self.tasks.values())
+        return {"run": self.run_id, "status": self.status, "tasks": len(states),
+                "done": states.count("done"), "failed": states.count("failed"), "skipped": states.count("skipped"),
+                "cancelled": states.count("cancelled"),
+                "commits": sum(len(t.commits) for t in self.tasks.values()),
+                "cost_usd": round(cost, 6), "cost_known": all(t.cost_known for t in self.tasks.values()),
+                "all_premium_usd": round(baseline, 6),
+                "saved_usd": round(baseline - cost, 6) if baseline else None}

@@ -1,0 +1,478 @@
+"""The engine of `forge run`: the task graph executed in parallel, each task in its own worktree.
+
+Per task: route -> context -> call -> edit, validate and commit in the task's worktree (commit/apply) -> on a
+rejection the reason goes back to the model with the context rebuilt around the failure, then the next rung of the
+ladder (call/session.complete_task) -> the task's commits onto the run branch (integrate.merge_task: re-validated
+when others landed meanwhile; a conflict redoes the task on top). Tasks that need no model run their tool.
+
+Everything touching the ledger runs on the event loop's thread; git, validation and context building run in a
+worker pool, so that model calls of other tasks go on meanwhile. The user's checkout is only ever touched by
+landing, which the caller does (cli/run_view.py) once the run is over."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from forge import paths
+from forge.errors import BudgetStop, ForgeError, UsageError
+from forge.run.events import Event
+from forge.run.tasks import FIXES_TESTS, RunTask, targeted_failures
+
+MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
+CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
+
+
+class TaskFailure(Exception):
+    """A task that ended without validated work; the reason is shown and recorded."""
+
+
+@dataclass
+class RunOptions:
+    request: str = ""
+    max_concurrent: int = 4
+    budget_usd: float | None = None
+    test_first: bool = False
+    replay: object = None              # a forge.run.replay.Replay, or None for real calls
+    resume: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A run before it starts: its id, tasks, the analysis' notes and what is already done (a resume)."""
+
+    run_id: str
+    request: str
+    tasks: list[RunTask]
+    notes: list[str] = field(default_factory=list)
+    done: dict[str, str | None] = field(default_factory=dict)
+    resumed: bool = False
+
+
+def new_run_id() -> str:
+    return f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
+
+
+def prepare(loaded, root: Path, options: RunOptions, ledger) -> Prepared:
+    """The run's plan: analysed from the request, or read back from the ledger for --resume."""
+    from forge.run.tasks import from_json, plan_tasks
+
+    if options.resume is None:
+        tasks, notes = plan_tasks(options.request, root, frozenset(loaded.config.ladders))
+        return Prepared(new_run_id(), options.request, tasks, notes)
+    row = ledger.run_row(options.resume)
+    if row is None or not row["plan"]:
+        raise UsageError(f"--resume {options.resume}: no such run of forge run in the ledger",
+                         "forge log and `git branch --list 'forge/run-*'` name the runs")
+    if row["repo"] and Path(row["repo"]).resolve() != root.resolve():
+        raise UsageError(f"--resume {options.resume}: that run was in {row['repo']}",
+                         f"run it there: forge -C {row['repo']} run --resume {options.resume}")
+    if row["status"] in ("done", "landed"):
+        raise UsageError(f"--resume {options.resume}: the run is already finished ({row['status']})",
+                         "start a new run")
+    return Prepared(options.resume, row["request"], from_json(row["plan"]), [], ledger.done_nodes(options.resume),
+                    True)
+
+
+class Runner:
+    def __init__(self, loaded, root: Path, directory: Path, prepared: Prepared, options: RunOptions, ledger,
+                 emit: Callable[[Event], None], unavailable: frozenset[str] = frozenset()) -> None:
+        self.loaded = loaded
+        self.config = loaded.config
+        self.root = root
+        self.directory = directory
+        self.prepared = prepared
+        self.run_id = prepared.run_id
+        self.tasks = {task.id: task for task in prepared.tasks}
+        self.options = options
+        self.ledger = ledger
+        self.emit = emit
+        self.unavailable = unavailable
+        self.integration = None
+        self.known_failures: frozenset[str] = frozenset()
+        self.stopped: BudgetStop | None = None
+        self.merge_lock = asyncio.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=options.max_concurrent + 2, thread_name_prefix="forge-run")
+        self.caller = None
+
+    # ---------------------------------------------------------------- the run
+
+    async def execute(self) -> dict:
+        """Run every task; the scheduler's states by task id. Raises CancelledError when interrupted."""
+        from forge.run.schedule import GraphRun
+
+        self._loop = asyncio.get_running_loop()
+        self._budget_for_run()
+        self.integration = await self.blocking(self._open_integration)
+        self.caller = self._caller()
+        self.known_failures = await self.blocking(self._failing_before)
+        self.emit(Event("run_started", None, {
+            "run": self.run_id, "request": self.prepared.request, "branch": self.integration.branch,
+            "resumed": self.prepared.resumed, "resumed_done": sorted(self.prepared.done),
+            "replay": str(self.options.replay.path) if self.options.replay else None,
+            "failing_before": sorted(self.known_failures), "notes": self.prepared.notes,
+            "tasks": [{"id": t.id, "text": t.text, "type": t.task_type, "deps": list(t.deps), "source": t.source}
+                      for t in self.prepared.tasks]}))
+        graph = GraphRun({t.id: t.spec() for t in self.prepared.tasks}, max_concurrent=self.options.max_concurrent)
+        try:
+            return await graph.execute(self.work, self._scheduler_event)
+        except BaseException:
+            from forge.validate.process import kill_running
+
+            kill_running()          # validations in worker threads: their commands die, the threads end
+            raise
+
+    def close(self, keep_branch: bool) -> None:
+        """Remove the run's checkout (and its branch unless kept), and every task checkout left behind."""
+        from forge.commit.git import run as git_run
+
+        kill = self.pool.shutdown
+        try:
+            from forge.validate.process import kill_running
+
+            kill_running()
+        finally:
+            kill(wait=True, cancel_futures=True)
+        self._drop_task_branches()
+        if self.integration is not None:
+            self.integration.remove()
+            if not keep_branch:
+                git_run(self.root, "branch", "-D", self.integration.branch)
+
+    async def blocking(self, fn, *args, **kwargs):
+        return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
+
+    def _scheduler_event(self, event) -> None:
+        if event.kind in ("skipped", "cancelled"):
+            self.emit(Event(f"task_{event.kind}", event.task_id, {"reason": event.state.reason}))
+
+    # ---------------------------------------------------------------- one task
+
+    async def work(self, node: str):
+        task = self.tasks[node]
+        if node in self.prepared.done:
+            self.emit(Event("task_done", node, {"reason": "done before the resume",
+                                                "commit": self.prepared.done[node]}))
+            return self.prepared.done[node]
+        if self.stopped is not None:
+            raise TaskFailure(f"not started: {self.stopped.message}")
+        ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
+        self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type}))
+        status = "interrupted"
+        try:
+            notes: tuple[str, ...] = ()
+            for round_ in range(1 + MAX_REDOS):
+                tree = await self.blocking(self._open_task_tree, node, round_)
+                try:
+                    await self._attempt(task, ledger_task, tree, notes)
+                    async with self.merge_lock:
+                        from forge.run.integrate import Redo, merge_task
+
+                        try:
+                            merged = await self.blocking(merge_task, self.integration, tree, self._validate_combined)
+                        except Redo as redo:
+                            self.emit(Event("redo", node, {"reason": redo.reason, "files": list(redo.files)}))
+                            notes = (redo.feedback,)
+                            continue
+                        ticked = await self.blocking(self._tick_checklist, task) if task.source != "request" else None
+                finally:
+                    await self.blocking(self._drop_tree, tree)
+                commit = merged.commits[-1] if merged.commits else None
+                self.emit(Event("merged", node, {"mode": merged.mode, "commits": merged.commits,
+                                                 "revalidated": merged.revalidated}))
+                if ticked:
+                    self.emit(Event("checklist", node, {"file": task.source, "commit": ticked, "item": task.text}))
+                self.ledger.task_done(ledger_task, node, ticked or commit)
+                status = "done"
+                self.emit(Event("task_done", node, {"commits": merged.commits}))
+                return commit
+            raise TaskFailure(f"its edit still conflicts with the others' after {MAX_REDOS} redos")
+        except BudgetStop as stop:
+            status = "budget_stop"
+            self.stopped = self.stopped or stop
+            self.emit(Event("task_failed", node, {"reason": stop.message, "budget_stop": True}))
+            raise
+        except (TaskFailure, ForgeError) as failure:
+            status = "failed"
+            reason = failure.message if isinstance(failure, ForgeError) else str(failure)
+            self.emit(Event("task_failed", node, {"reason": reason}))
+            raise
+        finally:
+            if status != "done":
+                self.ledger.finish_task(ledger_task, status)
+
+    async def _attempt(self, task: RunTask, ledger_task: str, tree, notes: tuple[str, ...]) -> None:
+        """Validated commits on the task's branch, or TaskFailure / BudgetStop."""
+        from forge.call.circuit import process_breaker
+        from forge.call.result import Validation
+        from forge.call.session import complete_task
+        from forge.commit.apply import apply_answer
+        from forge.run.prompt import first_messages, retry_messages
+
+        decision = self.decide(task)
+        self.emit(Event("routed", task.id, {"model": decision.model, "tier": decision.tier,
+                                            "escalation": list(decision.escalation),
+                                            "estimated_cost_usd": decision.estimated_cost_usd,
+                                            "reasons": list(decision.reasons[-3:])}))
+        if decision.model is None:
+            if decision.stop:
+                from forge.call.caller import BUDGET_HINT
+
+                raise BudgetStop(decision.stop, BUDGET_HINT)
+            if decision.tier == "none":
+                await self.blocking(self._tool_task, task, tree)
+                return
+            raise TaskFailure("no model can take it: " + "; ".join(decision.reasons[-2:]))
+        budget = self._context_budget(decision.model)
+        context = await self.blocking(self._context, tree.path, task, budget, None, decision.model)
+        messages = first_messages(task.text, context, notes)
+        # Failing tests the task is about are not excused; a test-fixing task must make one pass.
+        excused = self.known_failures - targeted_failures(task.text, self.known_failures)
+        require_fixed = task.task_type in FIXES_TESTS and bool(excused)
+        attempts: list[int] = [0]
+
+        async def check(result) -> Validation:
+            model = self.config.models[result.model]
+            outcome = await self.blocking(
+                apply_answer, tree, result.text, task.text, self.loaded, message="",
+                trailers={"model": model.name, "tier": model.tier, "cost": result.cost_usd, "run": self.run_id},
+                known_failures=excused, require_fixed=require_fixed)
+            if outcome.ok:
+                self.emit(Event("validated", task.id, {"model": model.name, "changed": outcome.changed,
+                                                       "validation": _summary(outcome.report)}))
+                self.emit(Event("committed", task.id, {"commit": outcome.commit, "files": outcome.changed}))
+                return Validation(True, "passed")
+            return Validation(False, f"It failed at {outcome.stage}.\n{outcome.feedback}")
+
+        async def revise(sent, result, validation, following):
+            attempts[0] += 1
+            bigger = min(budget * CONTEXT_GROWTH ** attempts[0], self._context_budget(following, cap=False))
+            fresh = await self.blocking(self._context, tree.path, task, bigger, validation.detail, following)
+            return retry_messages(task.text, fresh, result.text, validation.detail, notes)
+
+        def on_attempt(attempt) -> None:
+            model = self.config.models[attempt.model]
+            self.emit(Event("attempt", task.id, {
+                "model": attempt.model, "tier": model.tier, "step": attempt.step, "error_kind": attempt.error_kind,
+                "error_detail": attempt.error_detail, "rejected": attempt.rejected[:2000],
+                "input_tokens": attempt.input_tokens, "output_tokens": attempt.output_tokens,
+                "cost_usd": attempt.cost_usd, "baseline_usd": self._baseline_cost(attempt),
+                "latency_ms": round(attempt.latency_ms, 1)}))
+
+        outcome = await complete_task(decision, messages, self.caller, process_breaker(), task_id=ledger_task,
+                                      task_type=task.task_type, validate=check, revise=revise, on_attempt=on_attempt)
+        if not outcome.ok:
+            last = outcome.attempts[-1] if outcome.attempts else None
+            if last is None:
+                raise TaskFailure("no model could be tried: every circuit is open")
+            why = (f"rejected: {_first_line(last.rejected)}" if last.rejected
+                   else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
+                   else str(last.error_kind))
+            raise TaskFailure(f"every model failed ({len(outcome.attempts)} attempts); the last, {last.model}, {why}")
+
+    # ---------------------------------------------------------------- routing
+
+    def decide(self, task: RunTask):
+        """route() on the ledger's state: the same router as `forge route explain` and `simulate`."""
+        from forge.analyse.request import analyse_task
+        from forge.call.circuit import process_breaker
+        from forge.route.policy import route
+        from forge.route.state import from_ledger, load_trained_model
+
+        profile = analyse_task(task.text, task.task_type, frozenset(self.config.ladders))
+        state, observed = from_ledger(self.config, paths.ledger_file())
+        state = state._replace(open_circuits=process_breaker().open_circuits(), unavailable=self.unavailable)
+        return route(profile, self.config, state, observed, load_trained_model(self.loaded))
+
+    def _budget_for_run(self) -> None:
+        """--budget: today's stop threshold lowered to what was spent before the run plus the run's budget, so
+        the ledger's reservations keep every task of the run (and anything running beside it) within it."""
+        if self.options.budget_usd is None:
+            return
+        from forge.route.state import from_ledger
+
+        state, _ = from_ledger(self.config, paths.ledger_file())
+        budgets = self.config.budgets
+        cap = state.spent_today_usd + self.options.budget_usd
+        budgets = dataclasses.replace(budgets, stop_threshold_usd=min(budgets.stop_threshold_usd, cap),
+                                      warn_threshold_usd=min(budgets.warn_threshold_usd, cap))
+        self.config = dataclasses.replace(self.config, budgets=budgets)
+        self.loaded = dataclasses.replace(self.loaded, config=self.config)
+
+    def _caller(self):
+        from forge.call.caller import Caller
+        from forge.call.guard import SpendGuard
+
+        guard = SpendGuard.from_ledger(self.config.budgets, self.ledger.db)
+        task_caller = _task_caller(Caller)
+        if self.options.replay is None:
+            return task_caller(self.config, self.ledger, self.run_id, self.directory, guard)
+        from forge.run.replay import replay_caller
+
+        return replay_caller(task_caller)(self.config, self.ledger, self.run_id, self.directory, guard,
+                                          replay=self.options.replay, task_texts=_TaskTexts(self.ledger))
+
+    def _baseline_cost(self, attempt) -> float:
+        baseline = self.config.models.get(self.config.budgets.baseline_model or "")
+        if baseline is None or baseline.input_price is None or baseline.output_price is None:
+            return 0.0
+        return (attempt.input_tokens * baseline.input_price + attempt.output_tokens * baseline.output_price) / 1e6
+
+    # ---------------------------------------------------------------- blocking parts (worker threads)
+
+    def _open_integration(self):
+        from forge.commit.worktree import attach_worktree, open_worktree
+
+        if self.prepared.resumed:
+            self._drop_task_branches()
+            return attach_worktree(self.root, self.run_id)
+        tree = open_worktree(self.root, self.run_id)
+        return tree
+
+    def _open_task_tree(self, node: str, round_: int):
+        from forge.commit.worktree import open_worktree
+        from forge.run.integrate import head
+
+        return open_worktree(self.root, f"{self.run_id}-{node}-{round_}", base=head(self.integration))
+
+    def _drop_tree(self, tree) -> None:
+        from forge.commit.git import run as git_run
+
+        tree.remove()
+        git_run(self.root, "branch", "-D", tree.branch)
+
+    def _drop_task_branches(self) -> None:
+        """Task checkouts and branches of this run: gone after each task, and after a crash before the resume."""
+        from forge.commit.git import run as git_run
+        from forge.commit.worktree import BRANCH_PREFIX, worktrees_dir
+
+        prefix = f"{BRANCH_PREFIX}{self.run_id}-"
+        listed = git_run(self.root, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}*").stdout
+        common = Path(git_run(self.root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout.strip())
+        for branch in listed.split():
+            path = worktrees_dir(common) / branch.removeprefix(BRANCH_PREFIX)
+            if path.exists():
+                git_run(self.root, "worktree", "remove", "--force", str(path))
+            git_run(self.root, "branch", "-D", branch)
+        git_run(self.root, "worktree", "prune")
+
+    def _failing_before(self) -> frozenset[str]:
+        from forge.validate.baseline import failing_tests
+
+        return failing_tests(self.integration.path, self.loaded) or frozenset()
+
+    def _validate_combined(self, path: Path, changed: list[str]):
+        from forge.validate.pipeline import validate
+
+        return validate(path, changed, self.loaded, known_failures=self.known_failures)
+
+    def _context_budget(self, model_name: str, cap: bool = True) -> int:
+        window = self.config.models[model_name].context_window or 8192
+        most = max(1000, window // 2)       # room for the answer and the instructions
+        return min(self.config.context.max_context_tokens, most) if cap else most
+
+    def _context(self, root: Path, task: RunTask, budget: int, failure: str | None, model: str) -> str:
+        from forge.run.context import task_context
+
+        return task_context(self.loaded, root, self.directory, task.text, budget, failure, model)
+
+    def _tool_task(self, task: RunTask, tree) -> None:
+        from forge.commit.apply import validation_summary
+        from forge.commit.commit import commit_validated
+        from forge.commit.git import git
+        from forge.run.tools import commands_for, run_tools
+        from forge.validate.pipeline import validate
+
+        commands = commands_for(task.text, tree.path, self.loaded)
+        if not commands:
+            raise TaskFailure("the router sends it to a tool, and no tool here does it (see [validation.commands])")
+        problems = run_tools(tree.path, commands, self.config.validation.lint_timeout_s)
+        if problems:
+            raise TaskFailure("; ".join(problems))
+        status = git(tree.path, "status", "--porcelain", "-z", "--untracked-files=all")
+        changed = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
+        if not changed:
+            return
+        report = validate(tree.path, changed, self.loaded, known_failures=self.known_failures)
+        if not report.passed:
+            git(tree.path, "reset", "--quiet", "--hard", "HEAD")
+            raise TaskFailure(f"{', '.join(c for _, c in commands)} gave changes that fail validation: "
+                              + _first_line(report.feedback()))
+        commit = commit_validated(tree, changed, "", {"model": "none", "tier": "none", "cost": 0.0,
+                                                      "validation": validation_summary(report), "run": self.run_id},
+                                  task=task.text)
+        self.emit_threadsafe(Event("committed", task.id, {"commit": commit, "files": changed,
+                                                          "tool": [c for _, c in commands]}))
+
+    def emit_threadsafe(self, event: Event) -> None:
+        self._loop.call_soon_threadsafe(self.emit, event)
+
+    def _tick_checklist(self, task: RunTask) -> str | None:
+        """Tick the milestone item in the roadmap on the run branch; the commit, or None if the line is gone."""
+        from forge.commit.commit import commit_validated
+        from forge.run.checklist import tick
+
+        path = self.integration.path / task.source
+        if not tick(path, task.text):
+            return None
+        return commit_validated(self.integration, [task.source], f"Tick off in {task.source}: {task.text[:60]}",
+                                {"model": "none", "tier": "none", "cost": 0.0,
+                                 "validation": "a checklist box only", "run": self.run_id}, task=task.text)
+
+
+class _TaskTexts(dict):
+    """Ledger task id -> the task's text, read from the ledger when first asked (the replay's key)."""
+
+    def __init__(self, ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    def get(self, key, default=None):
+        if key not in self:
+            row = self.ledger.db.execute("SELECT description FROM tasks WHERE id = ?", (key,)).fetchone()
+            self[key] = row[0] if row else default
+        return self[key]
+
+
+def _task_caller(caller_class):
+    class TaskCaller(caller_class):
+        """A Caller whose results say which model gave them, for the commit's trailers."""
+
+        async def call(self, model_name, messages, **kwargs):
+            validate = kwargs.get("validate")
+            if validate is not None:
+                async def named(result, _check=validate):
+                    return await _check(_Named(result, model_name))
+                kwargs["validate"] = named
+            return await super().call(model_name, messages, **kwargs)
+
+    return TaskCaller
+
+
+class _Named:
+    """A CallResult with the model that gave it."""
+
+    def __init__(self, result, model: str) -> None:
+        self._result = result
+        self.model = model
+
+    def __getattr__(self, name):
+        return getattr(self._result, name)
+
+
+def _summary(report) -> str:
+    from forge.commit.apply import validation_summary
+
+    return validation_summary(report) if report is not None else ""
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[0][:300] if lines else ""
