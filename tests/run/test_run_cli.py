@@ -5,11 +5,15 @@ ruff), real commits, worktrees, landing and ledger."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.fakeprovider import Fault
+from tests.fakeprovider import Fault, Reply
 from tests.run.run_helpers import (
     FULL_REQUEST,
     RECORDING,
@@ -18,6 +22,7 @@ from tests.run.run_helpers import (
     events,
     forge_branches,
     git,
+    good_answer,
     is_retry,
     last_user,
     ledger,
@@ -318,3 +323,66 @@ def test_tiny_budget_stops_the_run_with_exit_3(forge_env, fake_provider):
     assert forge_branches(repo) == []
     runs = ledger(forge_env, "SELECT status FROM runs")
     assert [r["status"] for r in runs] == ["budget_stop"]
+
+
+# ---------------------------------------------------------------- interrupted, then resumed
+
+
+def _wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_leaves_the_checkout_clean_and_resume_lands(forge_env, fake_provider, sig):
+    repo = setup_calculator(forge_env, fake_provider.url)
+    before = git(repo, "rev-parse", "HEAD").strip()
+    # The build fix answers at once; the milestone items take long enough to be interrupted in flight.
+    fake_provider.respond(answering(override=lambda model, body: None if task_of(body) == "fix the build"
+                                    else Reply(good_answer(task_of(body)) or "?", delay_s=3.0)))
+    proc = subprocess.Popen([sys.executable, "-m", "forge", "run", FULL_REQUEST, "--yes", "--json"], cwd=repo,
+                            env=forge_env.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: any(task_of(r.body) != "fix the build" for r in chats(fake_provider)))
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "Traceback" not in err
+    evs = events(out)
+    run_id = evs[0]["run"]
+    assert "task_done" in of_task(evs, "t1")
+    assert not any(e["event"] in ("landed", "not_landed") for e in evs)
+
+    # Nothing landed; the checkout is as it was; only the run branch (validated commits) is left.
+    assert git(repo, "rev-parse", "HEAD").strip() == before
+    assert_clean(repo)
+    assert forge_branches(repo) in ([], [f"forge/{run_id}"])
+    if forge_branches(repo):
+        run_commits = git(repo, "log", "--format=%B%x00", f"{before}..forge/{run_id}").split("\0")
+        assert all("Forge-Validation:" in body for body in run_commits if body.strip())
+    assert ledger(forge_env, "SELECT status FROM runs WHERE id = ?", run_id)[0]["status"] == "interrupted"
+
+    # The resume takes up the run where it stopped: the build fix is not asked for again.
+    asked_before = len(chats(fake_provider))
+    fake_provider.respond(answering())
+    resumed = forge_run(forge_env, "--resume", run_id, "--yes", "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    revs = events(resumed.stdout)
+    assert revs[0]["run"] == run_id and revs[0]["resumed"] is True and revs[0]["resumed_done"] == ["t1"]
+    assert [task_of(r.body) for r in chats(fake_provider)[asked_before:]].count("fix the build") == 0
+    finished = revs[-1]
+    assert (finished["status"], finished["done"], finished["tasks"]) == ("landed", 4, 4)
+    subjects = git(repo, "log", "--format=%s", f"{before}..HEAD").splitlines()
+    assert subjects.count("Fix the build") == 1
+    assert len([s for s in subjects if s.startswith("Tick off")]) == 3
+    assert_clean(repo)
+    assert forge_branches(repo) == []
+    tests = pytest_in(repo)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert ledger(forge_env, "SELECT status FROM runs WHERE id = ?", run_id)[0]["status"] == "landed"
