@@ -240,7 +240,7 @@ class _Display:
                      if s["all_premium_usd"] else "")
             print(f"forge: run {s['run']} {status}: {s['done']} of {s['tasks']} tasks done, {s['failed']} failed, "
                   f"{s['skipped']} skipped, {s['commits']} commit(s), cost {output.usd(s['cost_usd'])}{saved}",
-                  file=sys.stderr)
+                  flush=True)
 
 
 def _line(event) -> str | None:
