@@ -163,7 +163,8 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
         output.print_json({"run": None, "dry_run": True, "tasks": rows, "notes": prepared.notes,
                            "estimated_cost_usd": round(total, 6), "max_concurrent": runner.options.max_concurrent})
         return
-    table = output.Table("forge run --dry-run: the plan", ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
+    table = output.Table("forge run --dry-run: the plan",
+                         ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
     for row in rows:
         table.add(row["id"], ",".join(row["deps"]) or "-", row["type"], row["model"] or "(tool)" if not row["stop"]
                   else "(budget stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
