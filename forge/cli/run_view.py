@@ -97,9 +97,10 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
         raise BudgetStop(runner.stopped.message + f" (run {runner.run_id}: {summary['done']} of {summary['tasks']} "
                          "tasks done)", runner.stopped.hint)
     if status == "failed":
+        kept = ("what passed was landed" if landed else f"what passed was kept on {runner.integration.branch}"
+                if keep else "nothing reached your branch")
         raise TaskFailed(f"{summary['failed'] + summary['skipped']} of {summary['tasks']} tasks not done in run "
-                         f"{runner.run_id}", "the task lines above say why; what passed was "
-                         + ("landed" if landed else f"kept on {runner.integration.branch}"))
+                         f"{runner.run_id}", f"the task lines above say why; {kept}")
 
 
 def _run_graph(runner) -> dict:

@@ -25,6 +25,7 @@ from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
 from forge.run.events import Event
 from forge.run.tasks import FIXES_TESTS, RunTask, targeted_failures
+from forge.run.test_first import WITHOUT_TESTS, implement_note
 
 MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
 CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
@@ -232,11 +233,16 @@ class Runner:
             raise TaskFailure("no model can take it: " + "; ".join(decision.reasons[-2:]))
         budget = self._context_budget(decision.model)
         context = await self.blocking(self._context, tree.path, task, budget, None, decision.model)
+        test_files: list[str] = []
+        if self.options.test_first and task.task_type not in WITHOUT_TESTS:
+            test_files = await self._tests_first(task, ledger_task, tree, decision, context, notes)
+            notes = (*notes, implement_note(test_files))
         messages = first_messages(task.text, context, notes)
         # Failing tests the task is about are not excused; a test-fixing task must make one pass.
         excused = self.known_failures - targeted_failures(task.text, self.known_failures)
         require_fixed = task.task_type in FIXES_TESTS and bool(excused)
         attempts: list[int] = [0]
+        committed: list = []
 
         async def check(result) -> Validation:
             model = self.config.models[result.model]
@@ -247,7 +253,7 @@ class Runner:
             if outcome.ok:
                 self.emit(Event("validated", task.id, {"model": model.name, "changed": outcome.changed,
                                                        "validation": _summary(outcome.report)}))
-                self.emit(Event("committed", task.id, {"commit": outcome.commit, "files": outcome.changed}))
+                committed.append(outcome)
                 return Validation(True, "passed")
             return Validation(False, f"It failed at {outcome.stage}.\n{outcome.feedback}")
 
@@ -257,17 +263,18 @@ class Runner:
             fresh = await self.blocking(self._context, tree.path, task, bigger, validation.detail, following)
             return retry_messages(task.text, fresh, result.text, validation.detail, notes)
 
-        def on_attempt(attempt) -> None:
-            model = self.config.models[attempt.model]
-            self.emit(Event("attempt", task.id, {
-                "model": attempt.model, "tier": model.tier, "step": attempt.step, "error_kind": attempt.error_kind,
-                "error_detail": attempt.error_detail, "rejected": attempt.rejected[:2000],
-                "input_tokens": attempt.input_tokens, "output_tokens": attempt.output_tokens,
-                "cost_usd": attempt.cost_usd, "baseline_usd": self._baseline_cost(attempt),
-                "latency_ms": round(attempt.latency_ms, 1)}))
-
         outcome = await complete_task(decision, messages, self.caller, process_breaker(), task_id=ledger_task,
-                                      task_type=task.task_type, validate=check, revise=revise, on_attempt=on_attempt)
+                                      task_type=task.task_type, validate=check, revise=revise,
+                                      on_attempt=functools.partial(self._on_attempt, task.id))
+        if outcome.ok:
+            done = committed[-1]
+            commit = done.commit
+            if test_files:
+                from forge.run.test_first import squash
+
+                commit = await self.blocking(squash, tree, done.commit)
+            self.emit(Event("committed", task.id, {"commit": commit, "files": sorted({*done.changed, *test_files})}))
+            return
         if not outcome.ok:
             last = outcome.attempts[-1] if outcome.attempts else None
             if last is None:
@@ -276,6 +283,49 @@ class Runner:
                    else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
                    else str(last.error_kind))
             raise TaskFailure(f"every model failed ({len(outcome.attempts)} attempts); the last, {last.model}, {why}")
+
+    async def _tests_first(self, task: RunTask, ledger_task: str, tree, decision, context: str,
+                           notes: tuple[str, ...]) -> list[str]:
+        """--test-first: tests that fail for the right reason, committed on the task's branch; their files."""
+        from forge.call.circuit import process_breaker
+        from forge.call.result import Validation
+        from forge.call.session import complete_task
+        from forge.run.prompt import first_messages, retry_messages
+        from forge.run.test_first import TESTS_FIRST, check_tests_first
+
+        asked = (*notes, TESTS_FIRST)
+        written: list[list[str]] = []
+
+        async def check(result) -> Validation:
+            ok, feedback, files = await self.blocking(check_tests_first, tree, result.text, self.loaded)
+            if ok:
+                written.append(files)
+                self.emit(Event("validated", task.id, {"model": result.model, "changed": files,
+                                                       "validation": "tests written first: they fail before the "
+                                                                     "change, for the right reason"}))
+            return Validation(ok, feedback or "passed")
+
+        async def revise(sent, result, validation, following):
+            return retry_messages(task.text, context, result.text, validation.detail, asked)
+
+        outcome = await complete_task(decision, first_messages(task.text, context, asked), self.caller,
+                                      process_breaker(), task_id=ledger_task, task_type=task.task_type,
+                                      validate=check, revise=revise,
+                                      on_attempt=functools.partial(self._on_attempt, task.id))
+        if not outcome.ok:
+            last = outcome.attempts[-1] if outcome.attempts else None
+            why = _first_line(last.rejected or last.error_detail or str(last.error_kind)) if last else "no model"
+            raise TaskFailure(f"--test-first: no tests that fail for the right reason ({why})")
+        return written[-1]
+
+    def _on_attempt(self, task_id: str, attempt) -> None:
+        model = self.config.models[attempt.model]
+        self.emit(Event("attempt", task_id, {
+            "model": attempt.model, "tier": model.tier, "step": attempt.step, "error_kind": attempt.error_kind,
+            "error_detail": attempt.error_detail, "rejected": attempt.rejected[:2000],
+            "input_tokens": attempt.input_tokens, "output_tokens": attempt.output_tokens,
+            "cost_usd": attempt.cost_usd, "baseline_usd": self._baseline_cost(attempt),
+            "latency_ms": round(attempt.latency_ms, 1)}))
 
     # ---------------------------------------------------------------- routing
 
