@@ -12,10 +12,10 @@ from forge.atomic import write_bytes
 def tick(path: Path, item: str) -> bool:
     """Tick the first open checklist line whose text is item; False when there is none (changed meanwhile)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+        text = path.read_bytes().decode("utf-8")     # bytes: CRLF line endings stay as they are
+    except (OSError, UnicodeDecodeError):
         return False
-    line = re.compile(r"^(\s*[-*]\s+\[) (\]\s+" + re.escape(item) + r"\s*)$", re.M)
+    line = re.compile(r"^([ \t]*[-*][ \t]+\[) (\][ \t]+" + re.escape(item) + r"[ \t]*\r?)$", re.M)
     ticked, count = line.subn(r"\1x\2", text, count=1)
     if not count:
         return False

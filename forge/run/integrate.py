@@ -44,6 +44,9 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
         git(integration.path, *NO_HOOKS, "merge", "--ff-only", "--quiet", task_tip)
         return Merged(commits, "fast-forward")
     proc = run(integration.path, *NO_HOOKS, "cherry-pick", "--allow-empty", *commits)
+    while proc.returncode != 0 and _already_there(integration):
+        # The same change landed meanwhile: the commit adds nothing (git 2.39 has no --empty=drop), so skip it.
+        proc = run(integration.path, *NO_HOOKS, "cherry-pick", "--skip")
     if proc.returncode != 0:
         files = tuple(run(integration.path, "diff", "--name-only", "--diff-filter=U").stdout.split())
         run(integration.path, "cherry-pick", "--abort")
@@ -52,6 +55,8 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
         raise Redo(f"conflicts with work merged meanwhile in {where}",
                    f"Another task changed {where} while you worked; your edit no longer applies. Redo the task "
                    "on the files as they are now.", files)
+    if head(integration) == tip:
+        return Merged()
     changed = git(integration.path, "diff", "--name-only", tip, "HEAD").split()
     report = validate_combined(integration.path, changed)
     if not report.passed:
@@ -61,6 +66,13 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
                    + report.feedback(), tuple(changed))
     new = git(integration.path, "rev-list", "--reverse", f"{tip}..HEAD").split()
     return Merged(new, "cherry-pick", validation_summary(report))
+
+
+def _already_there(worktree: Worktree) -> bool:
+    """A cherry-pick stopped on a commit whose change is already on the branch: no conflict, nothing staged."""
+    picking = run(worktree.path, "rev-parse", "--verify", "--quiet", "CHERRY_PICK_HEAD").returncode == 0
+    return (picking and not run(worktree.path, "diff", "--name-only", "--diff-filter=U").stdout.strip()
+            and run(worktree.path, "diff", "--cached", "--quiet", "HEAD").returncode == 0)
 
 
 def head(worktree: Worktree) -> str:

@@ -11,9 +11,10 @@ from forge.validate import process
 
 # What a tool-only task asks for, by its words, and the command per language. "format" comes from routing.toml.
 _KINDS = (
-    ("imports", re.compile(r"\b(sort|order|organi[sz]e)\w*\s+(the\s+)?imports?\b|\bisort\b", re.I),
+    ("imports", re.compile(r"\b(sort|order|organi[sz]e|tidy|clean)\w*\s+(up\s+)?(the\s+)?imports?\b|\bisort\b",
+                           re.I),
      {"python": "ruff check --select I --fix --exit-zero ."}),
-    ("lint", re.compile(r"\b(lint|autofix|auto-fix|clippy)\b", re.I),
+    ("lint", re.compile(r"\b(lint\w*|autofix|auto-fix|clippy)\b", re.I),
      {"python": "ruff check --fix --exit-zero .", "rust": "cargo clippy --fix --allow-dirty --allow-no-vcs --quiet"}),
     ("format", re.compile(r"", re.I), {}),   # anything else the router sends here is formatting
 )

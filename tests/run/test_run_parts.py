@@ -188,8 +188,6 @@ def test_tick_keeps_trailing_blanks(tmp_path: Path) -> None:
     assert path.read_bytes() == b"# R\n- [x] one  \n- [ ] two"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: tick reads with universal newlines and writes LF back, so ticking one "
-                   "item rewrites every CRLF line ending of the roadmap")
 def test_tick_keeps_crlf_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "R.md"
     path.write_bytes(b"# R\r\n- [ ] one\r\n- [ ] two\r\n")
@@ -384,9 +382,6 @@ def test_tool_kind(text: str, kind: str) -> None:
     assert tools.tool_kind(text) == kind
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the analysis routes these to the tool tier (task type format), but "
-                   "tool_kind's lint/imports patterns miss 'linting', 'linter', 'tidy up', 'clean up', so the "
-                   "formatter runs instead of the lint autofix / import sort")
 @pytest.mark.parametrize(("text", "kind"), [
     ("fix linting", "lint"),
     ("fix the linter", "lint"),
@@ -616,9 +611,6 @@ def test_merge_failing_combination_redoes_and_resets(git_repo: Path) -> None:
     assert sh_git(integration.path, "status", "--porcelain") == ""
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a task commit whose change already landed becomes empty on cherry-pick; "
-                   "git stops ('now empty') and merge_task reports it as a conflict 'in the same lines' with no "
-                   "files, asking for a redo of work that is already on the run branch")
 def test_merge_of_a_change_already_landed_is_no_conflict(git_repo: Path) -> None:
     integration = open_worktree(git_repo, "run1")
     base = head(integration)
