@@ -123,8 +123,8 @@ def test_whole_graph_lands_validated_commits_and_ticks_the_roadmap(forge_env, fa
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: the 'attempt' event of an accepted answer is emitted after its "
-                   "'validated' and 'committed' events, against the order documented in forge/run/events.py KINDS "
-                   "(routed, attempt, validated, committed, ...)")
+                   "'validated' event (Runner._on_attempt runs once complete_task's validate callback returned), "
+                   "against the order documented in forge/run/events.py KINDS: routed, attempt, validated, committed")
 def test_attempt_event_comes_before_the_commit_it_produced(forge_env, fake_provider):
     setup_calculator(forge_env, fake_provider.url)
     fake_provider.respond(answering())
@@ -392,3 +392,48 @@ def test_interrupt_leaves_the_checkout_clean_and_the_run_resumable(forge_env, fa
     tests = pytest_in(repo)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert ledger(forge_env, "SELECT status FROM runs WHERE id = ?", run_id)[0]["status"] == "landed"
+
+
+def _budget_for_one_task(forge_env, fake_provider):
+    """Milestone 2 (three independent items, two at once) with a budget that reserves one call, not two."""
+    repo = setup_calculator(forge_env, fake_provider.url, build_fixed=True)
+    before = git(repo, "rev-parse", "HEAD").strip()
+    fake_provider.respond(answering())
+    result = forge_run(forge_env, "do milestone 2", "--budget", "0.012", "--max-concurrent", "2", "--yes", "--json")
+    return repo, before, result
+
+
+def test_budget_stop_mid_run_lands_only_validated_work(forge_env, fake_provider):
+    repo, before, result = _budget_for_one_task(forge_env, fake_provider)
+
+    assert result.returncode == 3, (result.returncode, result.stderr)
+    assert "budget stop" in result.stderr and "Traceback" not in result.stderr
+    evs = events(result.stdout)
+    stopped = [e for e in evs if e["event"] == "task_failed" and e.get("budget_stop")]
+    assert stopped and "budget" in stopped[0]["reason"]
+    done = [e["task"] for e in evs if e["event"] == "task_done"]
+    assert len(done) == 1 and len(chats(fake_provider)) == 1
+    # What landed is the one task that passed validation, and its tick; nothing else.
+    bodies = [b for b in git(repo, "log", "--format=%B%x00", f"{before}..HEAD").split("\0") if b.strip()]
+    assert len(bodies) == 2
+    assert all("Forge-Validation:" in body and "Forge-Run:" in body for body in bodies)
+    assert sum("Forge-Model: small" in body for body in bodies) == 1
+    assert_clean(repo)
+    assert forge_branches(repo) == []
+    spent = sum(c["cost_usd"] for c in ledger(forge_env, "SELECT cost_usd FROM calls"))
+    assert 0 < spent <= 0.012
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: after a budget stop, a task the scheduler launches next raises "
+                   "TaskFailure('not started: ...') in Runner.work before emitting any event, and Runner."
+                   "_scheduler_event drops 'failed': the task gets no task_started/task_failed event, no ledger "
+                   "row, and run_finished counts it nowhere (done + failed + skipped + cancelled < tasks)")
+def test_budget_stop_reports_every_task_that_did_not_run(forge_env, fake_provider):
+    _, _, result = _budget_for_one_task(forge_env, fake_provider)
+    assert result.returncode == 3, result.stderr
+    evs = events(result.stdout)
+    terminal = ("task_done", "task_failed", "task_skipped", "task_cancelled")
+    for task in ("t1.1", "t1.2", "t1.3"):
+        assert any(kind in terminal for kind in of_task(evs, task)), (task, of_task(evs, task))
+    finished = evs[-1]
+    assert finished["done"] + finished["failed"] + finished["skipped"] + finished["cancelled"] == finished["tasks"]
