@@ -6,7 +6,9 @@ import time
 from dataclasses import dataclass, field
 
 # Every kind of event, in the order a task meets them. --json prints one per line: {"event": kind, ...}.
-KINDS = ("run_started", "task_started", "routed", "attempt", "validated", "committed", "merged", "redo",
+# "attempt" is sent once a call ended and its answer was checked (it carries the verdict), so an accepted answer's
+# "validated" comes before its "attempt"; "committed" follows both.
+KINDS = ("run_started", "task_started", "routed", "validated", "attempt", "committed", "merged", "redo",
          "task_done", "task_failed", "task_skipped", "task_cancelled", "checklist", "landed", "not_landed",
          "run_finished")
 

@@ -162,7 +162,8 @@ class Runner:
             self.emit(Event("task_done", node, {"reason": "done before the resume",
                                                 "commit": self.prepared.done[node]}))
             return self.prepared.done[node]
-        if self.stopped is not None:
+        if self.stopped is not None:      # the budget stopped the run: what has not started does not
+            self.emit(Event("task_skipped", node, {"reason": f"not started: {self.stopped.message}"}))
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
         self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type}))
