@@ -31,10 +31,12 @@ class Merged:
     revalidated: str = ""                               # the combined validation's summary, after a cherry-pick
 
 
-def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) -> Merged:
+def merge_task(integration: Worktree, task_tree: Worktree, validate_combined, always_validate: bool = False
+               ) -> Merged:
     """Put task_tree's new commits on the run branch checked out at integration.
 
-    validate_combined(path, changed) -> ValidationReport checks the run checkout after a cherry-pick."""
+    validate_combined(path, changed) -> ValidationReport checks the run checkout after a cherry-pick, and after a
+    fast-forward too with always_validate (work whose own check was partial: a speculative draft)."""
     tip = head(integration)
     task_tip = head(task_tree)
     commits = git(task_tree.path, "rev-list", "--reverse", f"{task_tree.base}..{task_tip}").split()
@@ -42,7 +44,9 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
         return Merged()
     if ok(integration.path, "merge-base", "--is-ancestor", tip, task_tip):
         git(integration.path, *NO_HOOKS, "merge", "--ff-only", "--quiet", task_tip)
-        return Merged(commits, "fast-forward")
+        if not always_validate:
+            return Merged(commits, "fast-forward")
+        return Merged(commits, "fast-forward", _validated(integration, tip, validate_combined))
     proc = run(integration.path, *NO_HOOKS, "cherry-pick", "--allow-empty", *commits)
     while proc.returncode != 0 and _already_there(integration):
         # The same change landed meanwhile: the commit adds nothing (git 2.39 has no --empty=drop), so skip it.
@@ -57,6 +61,13 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
                    "on the files as they are now.", files)
     if head(integration) == tip:
         return Merged()
+    summary = _validated(integration, tip, validate_combined)
+    new = git(integration.path, "rev-list", "--reverse", f"{tip}..HEAD").split()
+    return Merged(new, "cherry-pick", summary)
+
+
+def _validated(integration: Worktree, tip: str, validate_combined) -> str:
+    """Validate what the run branch gained since tip; put it back to tip and raise Redo when that fails."""
     changed = git(integration.path, "diff", "--name-only", tip, "HEAD").split()
     report = validate_combined(integration.path, changed)
     if not report.passed:
@@ -64,8 +75,7 @@ def merge_task(integration: Worktree, task_tree: Worktree, validate_combined) ->
         raise Redo("passes alone but fails together with work merged meanwhile",
                    "Your edit passed on its own but fails together with another task's edit merged meanwhile:\n"
                    + report.feedback(), tuple(changed))
-    new = git(integration.path, "rev-list", "--reverse", f"{tip}..HEAD").split()
-    return Merged(new, "cherry-pick", validation_summary(report))
+    return validation_summary(report)
 
 
 def _already_there(worktree: Worktree) -> bool:

@@ -35,6 +35,25 @@ class TaskFailure(Exception):
     """A task that ended without validated work; the reason is shown and recorded."""
 
 
+class Discarded(Exception):
+    """A speculative task's validated draft, thrown away because a task it follows did not land."""
+
+
+# Work that may be drafted before the tasks it follows are done (docs and tests for a fix while the fix runs).
+SPECULATIVE_TYPES = frozenset({"docs", "test_generation"})
+
+
+def speculative_tasks(tasks: list[RunTask], max_concurrent: int, enabled: bool) -> frozenset[str]:
+    """The tasks that start before their dependencies are done: drafts of docs or tests that nothing depends on.
+    At most max_concurrent - 1 of them, since each holds a slot while it waits: one slot always stays for the
+    work they wait for, so the run cannot stall."""
+    if not enabled or max_concurrent < 2:
+        return frozenset()
+    followed = {dep for task in tasks for dep in task.deps}
+    eligible = [t.id for t in tasks if t.task_type in SPECULATIVE_TYPES and t.deps and t.id not in followed]
+    return frozenset(eligible[: max_concurrent - 1])
+
+
 @dataclass
 class RunOptions:
     request: str = ""
@@ -100,6 +119,9 @@ class Runner:
         self.known_failures: frozenset[str] = frozenset()
         self.stopped: BudgetStop | None = None
         self.merge_lock = asyncio.Lock()
+        self.speculative = speculative_tasks(prepared.tasks, options.max_concurrent,
+                                             self.config.routing.enable_speculative_execution)
+        self.finished: dict[str, asyncio.Future] = {}   # per task: True once its work is on the run branch
         self.pool = ThreadPoolExecutor(max_workers=options.max_concurrent + 2, thread_name_prefix="forge-run")
         self.caller = None
 
@@ -121,7 +143,11 @@ class Runner:
             "failing_before": sorted(self.known_failures), "notes": self.prepared.notes,
             "tasks": [{"id": t.id, "text": t.text, "type": t.task_type, "deps": list(t.deps), "source": t.source}
                       for t in self.prepared.tasks]}))
-        graph = GraphRun({t.id: t.spec() for t in self.prepared.tasks}, max_concurrent=self.options.max_concurrent)
+        self.finished = {t.id: self._loop.create_future() for t in self.prepared.tasks}
+        # A speculative task is ready at once: it drafts while its dependencies run and waits for them to merge.
+        specs = {t.id: dataclasses.replace(t.spec(), deps=()) if t.id in self.speculative else t.spec()
+                 for t in self.prepared.tasks}
+        graph = GraphRun(specs, max_concurrent=self.options.max_concurrent)
         try:
             return await graph.execute(self.work, self._scheduler_event)
         except BaseException:
@@ -151,6 +177,9 @@ class Runner:
         return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
 
     def _scheduler_event(self, event) -> None:
+        if event.kind in ("finished", "failed", "skipped", "cancelled"):
+            self._settle(event.task_id, event.kind == "finished" and self.finished[event.task_id].done() and
+                         self.finished[event.task_id].result())
         if event.kind in ("skipped", "cancelled"):
             self.emit(Event(f"task_{event.kind}", event.task_id, {"reason": event.state.reason}))
 
@@ -159,6 +188,7 @@ class Runner:
     async def work(self, node: str):
         task = self.tasks[node]
         if node in self.prepared.done:
+            self._settle(node, True)
             self.emit(Event("task_done", node, {"reason": "done before the resume",
                                                 "commit": self.prepared.done[node]}))
             return self.prepared.done[node]
@@ -166,7 +196,8 @@ class Runner:
             self.emit(Event("task_skipped", node, {"reason": f"not started: {self.stopped.message}"}))
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
-        self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type}))
+        self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type,
+                                               "speculative": node in self.speculative}))
         status = "interrupted"
         try:
             notes: tuple[str, ...] = ()
@@ -174,11 +205,14 @@ class Runner:
                 tree = await self.blocking(self._open_task_tree, node, round_)
                 try:
                     await self._attempt(task, ledger_task, tree, notes)
+                    if node in self.speculative:
+                        await self._await_dependencies(task)
                     async with self.merge_lock:
                         from forge.run.integrate import Redo, merge_task
 
                         try:
-                            merged = await self.blocking(merge_task, self.integration, tree, self._validate_combined)
+                            merged = await self.blocking(merge_task, self.integration, tree, self._validate_combined,
+                                                         always_validate=node in self.speculative)
                         except Redo as redo:
                             self.emit(Event("redo", node, {"reason": redo.reason, "files": list(redo.files)}))
                             notes = (redo.feedback,)
@@ -193,6 +227,7 @@ class Runner:
                     self.emit(Event("checklist", node, {"file": task.source, "commit": ticked, "item": task.text}))
                 self.ledger.task_done(ledger_task, node, ticked or commit)
                 status = "done"
+                self._settle(node, True)
                 self.emit(Event("task_done", node, {"commits": merged.commits}))
                 return commit
             raise TaskFailure(f"its edit still conflicts with the others' after {MAX_REDOS} redos")
@@ -201,6 +236,10 @@ class Runner:
             self.stopped = self.stopped or stop
             self.emit(Event("task_failed", node, {"reason": stop.message, "budget_stop": True}))
             raise
+        except Discarded as discarded:
+            status = "skipped"
+            self.emit(Event("task_skipped", node, {"reason": str(discarded)}))
+            raise
         except (TaskFailure, ForgeError) as failure:
             status = "failed"
             reason = failure.message if isinstance(failure, ForgeError) else str(failure)
@@ -208,7 +247,19 @@ class Runner:
             raise
         finally:
             if status != "done":
+                self._settle(node, False)
                 self.ledger.finish_task(ledger_task, status)
+
+    def _settle(self, node: str, done: bool) -> None:
+        future = self.finished.get(node)
+        if future is not None and not future.done():
+            future.set_result(bool(done))
+
+    async def _await_dependencies(self, task: RunTask) -> None:
+        """A speculative draft is kept only if every task it follows lands; else it is thrown away."""
+        for dep in task.deps:
+            if not await self.finished[dep]:
+                raise Discarded(f"speculative draft thrown away: {dep} did not land")
 
     async def _attempt(self, task: RunTask, ledger_task: str, tree, notes: tuple[str, ...]) -> None:
         """Validated commits on the task's branch, or TaskFailure / BudgetStop."""
@@ -244,11 +295,14 @@ class Runner:
         require_fixed = task.task_type in FIXES_TESTS and bool(excused)
         attempts: list[int] = [0]
         committed: list = []
+        # A speculative draft is checked without the test stage: its tests may need the work it runs beside.
+        # The run branch validates it whole, tests included, once that work landed (merge_task always_validate).
+        own_check = self.loaded if task.id not in self.speculative else self._without_tests()
 
         async def check(result) -> Validation:
             model = self.config.models[result.model]
             outcome = await self.blocking(
-                apply_answer, tree, result.text, task.text, self.loaded, message="",
+                apply_answer, tree, result.text, task.text, own_check, message="",
                 trailers={"model": model.name, "tier": model.tier, "cost": result.cost_usd, "run": self.run_id},
                 known_failures=excused, require_fixed=require_fixed)
             if outcome.ok:
@@ -423,6 +477,10 @@ class Runner:
         from forge.validate.pipeline import validate
 
         return validate(path, changed, self.loaded, known_failures=self.known_failures)
+
+    def _without_tests(self):
+        validation = dataclasses.replace(self.config.validation, test=False)
+        return dataclasses.replace(self.loaded, config=dataclasses.replace(self.config, validation=validation))
 
     def _context_budget(self, model_name: str, cap: bool = True) -> int:
         window = self.config.models[model_name].context_window or 8192

@@ -1,0 +1,61 @@
+"""Speculative execution (routing.enable_speculative_execution) through the CLI, answers from a recording: tests
+for a fix are drafted while the fix runs, and kept only if the fix lands."""
+
+from __future__ import annotations
+
+import json
+
+from tests.run.test_run_test_first import CODE, TESTS, calculator, events, git
+
+REQUEST = "make divide raise ValueError for a zero divisor, then add tests for dividing by zero in tests/test_zero.py"
+WRONG_CODE = CODE.replace("raise ValueError", "raise ZeroDivisionError")
+SPECULATE = ("--set", "routing.enable_speculative_execution=true")
+
+
+def run(forge_env, tmp_path, fix_answers: list[str]):
+    repo = calculator(tmp_path)
+    recording = tmp_path / "answers.json"
+    recording.write_text(json.dumps({"answers": [{"task": "add tests for dividing", "answers": [TESTS]},
+                                                 {"task": "make divide", "answers": fix_answers}]}))
+    result = forge_env.run(*SPECULATE, "run", REQUEST, "--yes", "--json", "--max-concurrent", "2", "--replay",
+                           str(recording), cwd=repo)
+    return repo, result, events(result.stdout)
+
+
+def index(evs: list[dict], kind: str, task: str) -> int:
+    return next(i for i, e in enumerate(evs) if e["event"] == kind and e.get("task") == task)
+
+
+def test_tests_are_drafted_while_the_fix_runs_and_land_after_it(forge_env, tmp_path):
+    repo, result, evs = run(forge_env, tmp_path, [CODE])
+    assert result.returncode == 0, result.stderr
+    started = next(e for e in evs if e["event"] == "task_started" and e["task"] == "t2")
+    assert started["speculative"] is True
+    assert index(evs, "task_started", "t2") < index(evs, "task_done", "t1")    # drafted beside the fix
+    assert index(evs, "merged", "t1") < index(evs, "merged", "t2")            # kept once the fix landed
+    merged = next(e for e in evs if e["event"] == "merged" and e["task"] == "t2")
+    assert "test ok" in merged["revalidated"]          # the run branch ran the drafted tests on top of the fix
+    subjects = git(repo, "log", "--format=%s").splitlines()
+    assert subjects[0].startswith("Add tests for dividing") and subjects[1].startswith("Make divide")
+
+
+def test_the_draft_is_thrown_away_when_the_fix_does_not_land(forge_env, tmp_path):
+    repo, result, evs = run(forge_env, tmp_path, [WRONG_CODE, WRONG_CODE])
+    assert result.returncode == 1, result.stderr
+    skipped = next(e for e in evs if e["event"] == "task_skipped" and e["task"] == "t2")
+    assert "speculative draft thrown away: t1 did not land" in skipped["reason"]
+    assert len(git(repo, "log", "--format=%H").split()) == 1          # nothing landed
+    assert not (repo / "tests" / "test_zero.py").exists() and git(repo, "status", "--porcelain") == ""
+    assert git(repo, "branch", "--list", "forge/*") == ""
+
+
+def test_without_the_setting_the_tests_wait_for_the_fix(forge_env, tmp_path):
+    repo = calculator(tmp_path)
+    recording = tmp_path / "answers.json"
+    recording.write_text(json.dumps({"answers": [{"task": "add tests for dividing", "answers": [TESTS]},
+                                                 {"task": "make divide", "answers": [CODE]}]}))
+    result = forge_env.run("run", REQUEST, "--yes", "--json", "--max-concurrent", "2", "--replay", str(recording),
+                           cwd=repo)
+    assert result.returncode == 0, result.stderr
+    evs = events(result.stdout)
+    assert index(evs, "task_done", "t1") < index(evs, "task_started", "t2")
