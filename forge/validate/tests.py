@@ -328,7 +328,8 @@ def pytest_failures(root: Path, output: str) -> list[Diagnostic]:
 # ---------------------------------------------------------------- configured test commands (cargo, go, npm...)
 
 _CARGO_RESULT = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
-_CARGO_PANIC = re.compile(r"thread '([^']+)' panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
+# Rust 1.80+ writes the thread id after the name: "thread 'tests::x' (26568) panicked at src/lib.rs:68:9:".
+_CARGO_PANIC = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
 _GO_FAIL = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
 
 

@@ -144,3 +144,17 @@ def test_without_a_report_of_each_test_the_return_code_decides(calc):
     (calc / "calc/ops.py").write_text(OPS.replace("return a + b", "return b + a"))
     report = validate(calc, ["calc/ops.py"], load_config(calc, environ={}), use_cache=False, known_failures=known)
     assert stage(report, "test").failed
+
+
+def test_a_rust_panic_names_the_test_and_place_with_or_without_the_thread_id(tmp_path):
+    """Rust 1.80+ puts the thread id after its name; older versions do not. Both give a located failure."""
+    from forge.validate.tests import command_failures
+
+    for thread in ("thread 'tests::count_words_ignores_case' (26568)", "thread 'tests::count_words_ignores_case'"):
+        output = (f"{thread} panicked at src/lib.rs:68:9:\nassertion `left == right` failed\n"
+                  "test result: FAILED. 3 passed; 1 failed; 0 ignored")
+        (tmp_path / "src").mkdir(exist_ok=True)
+        (tmp_path / "src" / "lib.rs").write_text("fn main() {}\n")
+        failures = command_failures(tmp_path, output)
+        assert [(f.file, f.line) for f in failures] == [("src/lib.rs", 68)], thread
+        assert "tests::count_words_ignores_case" in failures[0].message
