@@ -1,0 +1,37 @@
+"""`forge run` on the second-language example (examples/wordfreq, Rust), answers from its recording: cargo builds
+and tests every edit; a wrong first answer is rejected with cargo's failure as feedback, the second lands."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+
+
+def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
+    repo = tmp_path / "wordfreq"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "copy_example.py"), "wordfreq", str(repo)], check=True,
+                   capture_output=True, env=forge_env.env)
+    home = Path.home()
+    cargo = {"CARGO_NET_OFFLINE": "true", "CARGO_TARGET_DIR": str(tmp_path / "target"), "RUST_BACKTRACE": "0",
+             "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
+             "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo"))}
+    result = forge_env.run("run", "do milestone 1", "--yes", "--json", "--replay",
+                           str(ROOT / "examples" / "wordfreq" / "recorded-run.json"), cwd=repo, env=cargo,
+                           timeout=300)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    rejected = [e["rejected"] for e in events if e["event"] == "attempt" and e["rejected"]]
+    assert len(rejected) == 1 and "count_words_ignores_case" in rejected[0]     # cargo test's failure, fed back
+    assert "word.to_lowercase()" in (repo / "src" / "lib.rs").read_text()
+    assert "- [x] `count_words` ignores case" in (repo / "ROADMAP.md").read_text()
+    trailer = subprocess.run(["git", "log", "-2", "--format=%B"], cwd=repo, capture_output=True, text=True).stdout
+    assert "Forge-Validation: syntax ok" in trailer and "test ok" in trailer
