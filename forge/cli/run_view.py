@@ -186,6 +186,7 @@ class _Display:
         self.as_json = as_json
         self.view = RunView()
         self.live = None
+        self.width = 80
         self.tty = sys.stderr.isatty() and not as_json
 
     def event(self, event) -> None:
@@ -193,8 +194,13 @@ class _Display:
         if self.as_json:
             output.print_json_line(event.as_json())
             return
-        if self.tty:
+        if self.tty and event.kind not in _AFTER_THE_TABLE:
             self._draw()
+        elif self.tty:      # the table stays as it was last drawn; what follows it is a line of its own
+            self.pause()
+            line = _line(event)
+            if line:
+                print(line, file=sys.stderr, flush=True)
         else:
             line = _line(event)
             if line:
@@ -206,7 +212,9 @@ class _Display:
         if self.live is None:
             from rich.console import Console
 
-            self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=8, transient=False)
+            console = Console(stderr=True)
+            self.width = console.width
+            self.live = Live(self._table(), console=console, refresh_per_second=8, transient=False)
             self.live.start()
         self.live.update(self._table())
 
@@ -215,7 +223,9 @@ class _Display:
 
         table = Table(title=f"forge run {self.view.run_id}", title_justify="left")
         for name in ("task", "state", "model", "tier", "tries", "cost", "what"):
-            table.add_column(name, justify="right" if name in ("tries", "cost") else "left")
+            # every column on one line; the task's words take what width is left, cut with an ellipsis
+            table.add_column(name, justify="right" if name in ("tries", "cost") else "left", no_wrap=True,
+                             overflow="ellipsis", max_width=max(16, self.width - 66) if name == "what" else None)
         styles = {"done": "green", "failed": "bold red", "running": "yellow", "skipped": "dim",
                   "cancelled": "dim"}
         for t in self.view.tasks.values():
@@ -243,6 +253,10 @@ class _Display:
             print(f"forge: run {s['run']} {status}: {s['done']} of {s['tasks']} tasks done, {s['failed']} failed, "
                   f"{s['skipped']} skipped, {s['commits']} commit(s), cost {output.usd(s['cost_usd'])}{saved}",
                   flush=True)
+
+
+# Events after the run, printed under the live table rather than in it.
+_AFTER_THE_TABLE = frozenset({"landed", "not_landed", "run_finished"})
 
 
 def _line(event) -> str | None:
