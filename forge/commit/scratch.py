@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from forge.commit.git import NO_HOOKS, GitFailed, find_repo, git, run
-from forge.commit.worktree import worktrees_dir
+from forge.commit.worktree import WORKTREE_LOCK, worktrees_dir
 
 
 class ReplayConflict(Exception):
@@ -37,12 +37,14 @@ def _scratch(repo: Path, onto: str) -> Iterator[Path]:
     common_dir = find_repo(repo).common_dir
     path = worktrees_dir(common_dir).parent / "scratch" / uuid.uuid4().hex[:12]
     path.parent.mkdir(parents=True, exist_ok=True)
-    git(repo, *NO_HOOKS, "worktree", "add", "--quiet", "--detach", str(path), onto)
+    with WORKTREE_LOCK:
+        git(repo, *NO_HOOKS, "worktree", "add", "--quiet", "--detach", str(path), onto)
     try:
         yield path
     finally:
-        run(repo, "worktree", "remove", "--force", str(path))
-        run(repo, "worktree", "prune")
+        with WORKTREE_LOCK:
+            run(repo, "worktree", "remove", "--force", str(path))
+            run(repo, "worktree", "prune")
 
 
 def replay(repo: Path, onto: str, command: str, commits: list[str]) -> str:

@@ -4,6 +4,7 @@ repository's git dir so that the user's `git status` never sees it and their unc
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from forge.commit.git import GitFailed, find_repo, git, head_commit, run
 from forge.errors import ForgeError
 
 BRANCH_PREFIX = "forge/"
+# `git worktree add`, `remove` and `prune` of one repository must not run at once: each reads the others'
+# half-made admin folders (.git/worktrees/*) and fails ("failed to read .../commondir"). forge run makes and
+# removes task checkouts from several threads.
+WORKTREE_LOCK = threading.RLock()
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
@@ -23,9 +28,10 @@ class Worktree:
 
     def remove(self) -> None:
         """Delete the checkout (and anything left in it); the branch and its commits stay."""
-        if self.path.exists():
-            git(self.repo, "worktree", "remove", "--force", str(self.path))
-        run(self.repo, "worktree", "prune")
+        with WORKTREE_LOCK:
+            if self.path.exists():
+                git(self.repo, "worktree", "remove", "--force", str(self.path))
+            run(self.repo, "worktree", "prune")
 
 
 def worktrees_dir(common_dir: Path) -> Path:
@@ -50,7 +56,8 @@ def open_worktree(repo: Path, run_id: str, base: str | None = None) -> Worktree:
         raise ForgeError(f"{path} already exists", f"remove it: git worktree remove --force {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        git(checkout.root, "worktree", "add", "--quiet", "-b", branch, str(path), base)
+        with WORKTREE_LOCK:
+            git(checkout.root, "worktree", "add", "--quiet", "-b", branch, str(path), base)
     except GitFailed as error:
         raise ForgeError(f"could not make a worktree for {branch}: {error.output}",
                          "check that git can write to the repository's .git folder") from error
@@ -66,11 +73,12 @@ def attach_worktree(repo: Path, run_id: str) -> Worktree:
         raise ForgeError(f"branch {branch} is gone, so the run cannot be resumed",
                          "start a new run; forge log lists what landed")
     path = worktrees_dir(checkout.common_dir) / run_id
-    if path.exists():
-        run(checkout.root, "worktree", "remove", "--force", str(path))
-    run(checkout.root, "worktree", "prune")
     path.parent.mkdir(parents=True, exist_ok=True)
-    git(checkout.root, "worktree", "add", "--quiet", str(path), branch)
+    with WORKTREE_LOCK:
+        if path.exists():
+            run(checkout.root, "worktree", "remove", "--force", str(path))
+        run(checkout.root, "worktree", "prune")
+        git(checkout.root, "worktree", "add", "--quiet", str(path), branch)
     head = head_commit(checkout.root)
     base = run(checkout.root, "merge-base", head or branch, branch).stdout.strip() or head or ""
     return Worktree(path, branch, base, checkout.root)

@@ -449,24 +449,27 @@ class Runner:
 
     def _drop_tree(self, tree) -> None:
         from forge.commit.git import run as git_run
+        from forge.commit.worktree import WORKTREE_LOCK
 
-        tree.remove()
-        git_run(self.root, "branch", "-D", tree.branch)
+        with WORKTREE_LOCK:     # branch -D reads every worktree's admin folder, too
+            tree.remove()
+            git_run(self.root, "branch", "-D", tree.branch)
 
     def _drop_task_branches(self) -> None:
         """Task checkouts and branches of this run: gone after each task, and after a crash before the resume."""
         from forge.commit.git import run as git_run
-        from forge.commit.worktree import BRANCH_PREFIX, worktrees_dir
+        from forge.commit.worktree import BRANCH_PREFIX, WORKTREE_LOCK, worktrees_dir
 
         prefix = f"{BRANCH_PREFIX}{self.run_id}-"
         listed = git_run(self.root, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}*").stdout
         common = Path(git_run(self.root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout.strip())
-        for branch in listed.split():
-            path = worktrees_dir(common) / branch.removeprefix(BRANCH_PREFIX)
-            if path.exists():
-                git_run(self.root, "worktree", "remove", "--force", str(path))
-            git_run(self.root, "branch", "-D", branch)
-        git_run(self.root, "worktree", "prune")
+        with WORKTREE_LOCK:
+            for branch in listed.split():
+                path = worktrees_dir(common) / branch.removeprefix(BRANCH_PREFIX)
+                if path.exists():
+                    git_run(self.root, "worktree", "remove", "--force", str(path))
+                git_run(self.root, "branch", "-D", branch)
+            git_run(self.root, "worktree", "prune")
 
     def _failing_before(self) -> frozenset[str]:
         from forge.validate.baseline import failing_tests
