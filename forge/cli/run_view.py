@@ -34,6 +34,11 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
     root = paths.repo_root(st.directory)
     if root is None:
         raise UsageError(f"{st.directory} is not in a git repository", "run forge run inside the repository")
+    from forge.commit.git import head_commit
+
+    if head_commit(root) is None:
+        raise UsageError(f"{root} has no commits yet, so a run has nothing to start from",
+                         "make a first commit: git add -A && git commit -m 'initial commit'")
     if not dry_run and current_branch(root) is None:
         raise UsageError("HEAD is detached: there is no branch to land the run's commits on",
                          "check out a branch first (git switch BRANCH)")
@@ -53,6 +58,7 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         show = _Display(as_json)
         runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
         if dry_run:
+            runner._budget_for_run()
             _dry_run(runner, prepared, as_json)
             return
         if not prepared.tasks:
@@ -82,16 +88,20 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
     try:
         states = _run_graph(runner)
         failed = [s for s in states.values() if s.status.value in ("failed", "skipped")]
-        status = "budget_stop" if runner.stopped else ("failed" if failed else "done")
+        outcome = "budget_stop" if runner.stopped else ("failed" if failed else "done")
+        status = outcome if outcome != "done" else "kept"   # "done" only once landed: --resume can still land
         landed, keep = _land(runner, show, yes, as_json)
         if landed is not None:
-            status = "landed" if status == "done" else status
-        elif keep and status == "done":
-            status = "kept"
+            status = "landed" if outcome == "done" else outcome
+        elif not keep and outcome == "done":
+            status = "done"          # nothing to land: every task changed nothing
     finally:
-        runner.close(keep_branch=keep)
-        ledger.finish_run(runner.run_id, status)
-        show.finish(status)
+        try:
+            runner.close(keep_branch=keep)
+        finally:
+            ledger.finish_run(runner.run_id, status)
+            if show.view.run_id:     # the run started: its summary, whatever stopped it
+                show.finish(status)
     summary = show.view.summary()
     if runner.stopped is not None:
         raise BudgetStop(runner.stopped.message + f" (run {runner.run_id}: {summary['done']} of {summary['tasks']} "
@@ -124,20 +134,25 @@ def _land(runner, show, yes: bool, as_json: bool):
     """(LandResult or None, keep the run branch?)."""
     from forge.commit.git import git
     from forge.commit.land import land
+    from forge.errors import ForgeError
     from forge.run.events import Event
 
     tree = runner.integration
-    commits = git(tree.path, "rev-list", "--reverse", f"{tree.base}..HEAD").split()
+    commits = git(tree.path, "rev-list", "--reverse", f"{tree.base}..refs/heads/{tree.branch}").split()
     if not commits:
         return None, False
+    how = f"forge run --resume {runner.run_id} --yes, or git merge {tree.branch}"
     if not yes:
         ask = sys.stdin.isatty() and not as_json
         if not ask or not _confirm(len(commits), tree.branch, show):
-            show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits,
-                                                  "how": f"forge run --resume {runner.run_id} --yes, or git merge "
-                                                         f"{tree.branch}"}))
+            show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how}))
             return None, True
-    result = land(runner.root, tree.branch)
+    try:
+        result = land(runner.root, tree.branch)
+    except ForgeError as error:     # your files in the way, or your branch moved: the run branch stays
+        show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how,
+                                              "reason": error.one_line()}))
+        raise
     show.event(Event("landed", None, {"branch": result.branch, "mode": result.mode, "head": result.new_head,
                                       "commits": result.commits}))
     return result, False
@@ -147,7 +162,10 @@ def _confirm(count: int, branch: str, show) -> bool:
     import typer
 
     show.pause()
-    return typer.confirm(f"Land {count} validated commit(s) from {branch} on your branch?", default=True)
+    try:
+        return typer.confirm(f"Land {count} validated commit(s) from {branch} on your branch?", default=True)
+    except (typer.Abort, EOFError):     # Ctrl-C or end of input at the question: nothing lands
+        raise KeyboardInterrupt from None
 
 
 def _dry_run(runner, prepared, as_json: bool) -> None:

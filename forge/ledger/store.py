@@ -149,6 +149,9 @@ class Ledger:
         return dict(zip(("request", "repo", "status", "plan", "branch", "started_at"), row, strict=True)) \
             if row else None
 
+    def task_running(self, task_id: str, node: str) -> None:
+        self.db.execute("UPDATE tasks SET node = ?, status = 'running' WHERE id = ?", (node, task_id))
+
     def task_done(self, task_id: str, node: str, commit: str | None) -> None:
         """A task of a run whose work is on the run branch (commit None: it changed nothing)."""
         self.db.execute("UPDATE tasks SET node = ?, commit_sha = ?, status = 'done', finished_at = ? WHERE id = ?",

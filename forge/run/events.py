@@ -77,7 +77,9 @@ class RunView:
                 task.cost_usd += data["cost_usd"]
             task.baseline_usd += data.get("baseline_usd") or 0.0
             task.state = "running"
-        elif event.kind == "committed":
+        elif event.kind == "merged":
+            task.commits.extend(data["commits"])
+        elif event.kind == "checklist" and data.get("commit"):
             task.commits.append(data["commit"])
         elif event.kind == "redo":
             task.note = data["reason"]

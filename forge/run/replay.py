@@ -19,7 +19,7 @@ class Replay:
     def __init__(self, path: Path, entries: list[tuple[str, list[str]]]) -> None:
         self.path = path
         self.entries = entries
-        self._used: dict[int, int] = {}
+        self._used: dict[tuple[int, str], int] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -44,9 +44,9 @@ class Replay:
         text = task_text.lower()
         for index, (words, answers) in enumerate(self.entries):
             if words in text:
-                with self._lock:
-                    used = self._used.get(index, 0)
-                    self._used[index] = used + 1
+                with self._lock:     # each task its own turn through the answers, whoever asks first
+                    used = self._used.get((index, text), 0)
+                    self._used[(index, text)] = used + 1
                 return answers[used] if used < len(answers) else None
         return None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from forge.run.events import Event
 from forge.run.tasks import FIXES_TESTS, RunTask, targeted_failures
 from forge.run.test_first import WITHOUT_TESTS, implement_note
 
+# Task types that are never about a failing test, whatever words they share with its name.
+UNTARGETED = frozenset({"docs", "refactor", "format", "review", "question", "commit_message", "architecture"})
 MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
 CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
 
@@ -97,8 +100,15 @@ def prepare(loaded, root: Path, options: RunOptions, ledger) -> Prepared:
     if row["status"] in ("done", "landed"):
         raise UsageError(f"--resume {options.resume}: the run is already finished ({row['status']})",
                          "start a new run")
-    return Prepared(options.resume, row["request"], from_json(row["plan"]), [], ledger.done_nodes(options.resume),
-                    True)
+    done = {node: commit for node, commit in ledger.done_nodes(options.resume).items()
+            if commit is None or _on_branch(root, commit, row["branch"])}
+    return Prepared(options.resume, row["request"], from_json(row["plan"]), [], done, True)
+
+
+def _on_branch(root: Path, commit: str, branch: str | None) -> bool:
+    from forge.commit.git import ok
+
+    return bool(branch) and ok(root, "merge-base", "--is-ancestor", commit, f"refs/heads/{branch}")
 
 
 class Runner:
@@ -119,6 +129,7 @@ class Runner:
         self.known_failures: frozenset[str] = frozenset()
         self.stopped: BudgetStop | None = None
         self.merge_lock = asyncio.Lock()
+        self.context_lock = threading.Lock()
         self.speculative = speculative_tasks(prepared.tasks, options.max_concurrent,
                                              self.config.routing.enable_speculative_execution)
         self.finished: dict[str, asyncio.Future] = {}   # per task: True once its work is on the run branch
@@ -196,6 +207,7 @@ class Runner:
             self.emit(Event("task_skipped", node, {"reason": f"not started: {self.stopped.message}"}))
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
+        self.ledger.task_running(ledger_task, node)
         self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type,
                                                "speculative": node in self.speculative}))
         status = "interrupted"
@@ -208,8 +220,9 @@ class Runner:
                     if node in self.speculative:
                         await self._await_dependencies(task)
                     async with self.merge_lock:
-                        from forge.run.integrate import Redo, merge_task
+                        from forge.run.integrate import Redo, branch_tip, head, merge_task, publish
 
+                        before = await self.blocking(branch_tip, self.integration)
                         try:
                             merged = await self.blocking(merge_task, self.integration, tree, self._validate_combined,
                                                          always_validate=node in self.speculative)
@@ -218,6 +231,11 @@ class Runner:
                             notes = (redo.feedback,)
                             continue
                         ticked = await self.blocking(self._tick_checklist, task) if task.source != "request" else None
+                        # The ledger first, then the branch: a kill between the two leaves a done task whose
+                        # commit is not on the branch, which --resume does again (it checks); never the reverse.
+                        tip = await self.blocking(head, self.integration)
+                        self.ledger.task_done(ledger_task, node, tip if tip != before else None)
+                        await self.blocking(publish, self.integration, before)
                 finally:
                     await self.blocking(self._drop_tree, tree)
                 commit = merged.commits[-1] if merged.commits else None
@@ -225,7 +243,6 @@ class Runner:
                                                  "revalidated": merged.revalidated}))
                 if ticked:
                     self.emit(Event("checklist", node, {"file": task.source, "commit": ticked, "item": task.text}))
-                self.ledger.task_done(ledger_task, node, ticked or commit)
                 status = "done"
                 self._settle(node, True)
                 self.emit(Event("task_done", node, {"commits": merged.commits}))
@@ -235,6 +252,11 @@ class Runner:
             status = "budget_stop"
             self.stopped = self.stopped or stop
             self.emit(Event("task_failed", node, {"reason": stop.message, "budget_stop": True}))
+            raise
+        except asyncio.CancelledError:
+            from forge.validate.process import kill_running
+
+            kill_running()          # before the clean-up awaits: validations in worker threads end now
             raise
         except Discarded as discarded:
             status = "skipped"
@@ -291,8 +313,10 @@ class Runner:
             notes = (*notes, implement_note(test_files))
         messages = first_messages(task.text, context, notes)
         # Failing tests the task is about are not excused; a test-fixing task must make one pass.
-        excused = self.known_failures - targeted_failures(task.text, self.known_failures)
-        require_fixed = task.task_type in FIXES_TESTS and bool(excused)
+        targeted = (targeted_failures(task.text, self.known_failures) if task.task_type not in UNTARGETED
+                    else frozenset())
+        excused = self.known_failures - targeted
+        require_fixed = task.task_type in FIXES_TESTS and not targeted and bool(excused)
         attempts: list[int] = [0]
         committed: list = []
         # A speculative draft is checked without the test stage: its tests may need the work it runs beside.
@@ -305,6 +329,11 @@ class Runner:
                 apply_answer, tree, result.text, task.text, own_check, message="",
                 trailers={"model": model.name, "tier": model.tier, "cost": result.cost_usd, "run": self.run_id},
                 known_failures=excused, require_fixed=require_fixed)
+            touched = sorted(set(outcome.changed) & set(test_files))
+            if outcome.ok and touched:      # --test-first: the tests written first are the target, not clay
+                await self.blocking(_undo_commit, tree)
+                return Validation(False, f"Do not change the tests written first ({', '.join(touched)}); change the "
+                                  "code so that they pass.")
             if outcome.ok:
                 self.emit(Event("validated", task.id, {"model": model.name, "changed": outcome.changed,
                                                        "validation": _summary(outcome.report)}))
@@ -434,18 +463,23 @@ class Runner:
 
     def _open_integration(self):
         from forge.commit.worktree import attach_worktree, open_worktree
+        from forge.run.integrate import detach
 
         if self.prepared.resumed:
             self._drop_task_branches()
-            return attach_worktree(self.root, self.run_id)
-        tree = open_worktree(self.root, self.run_id)
+            tree = attach_worktree(self.root, self.run_id)
+        else:
+            tree = open_worktree(self.root, self.run_id)
+        detach(tree)        # the branch moves only to validated commits (integrate.publish)
         return tree
+        return open_worktree(self.root, self.run_id)
 
     def _open_task_tree(self, node: str, round_: int):
         from forge.commit.worktree import open_worktree
-        from forge.run.integrate import head
+        from forge.run.integrate import branch_tip
 
-        return open_worktree(self.root, f"{self.run_id}-{node}-{round_}", base=head(self.integration))
+        # From the branch, not the run checkout's HEAD: that may hold a merge still being validated.
+        return open_worktree(self.root, f"{self.run_id}-{node}-{round_}", base=branch_tip(self.integration))
 
     def _drop_tree(self, tree) -> None:
         from forge.commit.git import run as git_run
@@ -493,7 +527,10 @@ class Runner:
     def _context(self, root: Path, task: RunTask, budget: int, failure: str | None, model: str) -> str:
         from forge.run.context import task_context
 
-        return task_context(self.loaded, root, self.directory, task.text, budget, failure, model)
+        # One at a time: the index is one SQLite file, and the tasks' checkouts share most of their files, so
+        # a second task reuses what the first parsed instead of racing it for the write lock.
+        with self.context_lock:
+            return task_context(self.loaded, root, self.directory, task.text, budget, failure, model)
 
     def _tool_task(self, task: RunTask, tree) -> None:
         from forge.commit.apply import validation_summary
@@ -507,7 +544,7 @@ class Runner:
             raise TaskFailure("the router sends it to a tool, and no tool here does it (see [validation.commands])")
         problems = run_tools(tree.path, commands, self.config.validation.lint_timeout_s)
         if problems:
-            raise TaskFailure("; ".join(problems))
+            raise TaskFailure(_masked("; ".join(problems)))
         status = git(tree.path, "status", "--porcelain", "-z", "--untracked-files=all")
         changed = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
         if not changed:
@@ -515,8 +552,8 @@ class Runner:
         report = validate(tree.path, changed, self.loaded, known_failures=self.known_failures)
         if not report.passed:
             git(tree.path, "reset", "--quiet", "--hard", "HEAD")
-            raise TaskFailure(f"{', '.join(c for _, c in commands)} gave changes that fail validation: "
-                              + _first_line(report.feedback()))
+            raise TaskFailure(_masked(f"{', '.join(c for _, c in commands)} gave changes that fail validation: "
+                                      + _first_line(report.feedback())))
         commit = commit_validated(tree, changed, "", {"model": "none", "tier": "none", "cost": 0.0,
                                                       "validation": validation_summary(report), "run": self.run_id},
                                   task=task.text)
@@ -579,10 +616,22 @@ class _Named:
         return getattr(self._result, name)
 
 
+def _undo_commit(tree) -> None:
+    from forge.commit.git import git
+
+    git(tree.path, "reset", "--quiet", "--hard", "HEAD~1")
+
+
 def _summary(report) -> str:
     from forge.commit.apply import validation_summary
 
     return validation_summary(report) if report is not None else ""
+
+
+def _masked(text: str) -> str:
+    from forge.context.secrets import environment_secrets, mask_secrets
+
+    return mask_secrets(text, environment_secrets())[0]
 
 
 def _first_line(text: str) -> str:

@@ -16,7 +16,7 @@ from forge.edit import parse_edits
 from forge.errors import ExitCode, UsageError
 from forge.run import checklist, tools
 from forge.run.events import Event, RunView
-from forge.run.integrate import Merged, Redo, head, merge_task
+from forge.run.integrate import Merged, Redo, branch_tip, head, merge_task, publish
 from forge.run.plan import TaskSpec
 from forge.run.prompt import SYSTEM, first_messages, retry_messages
 from forge.run.replay import Replay
@@ -226,9 +226,12 @@ def test_run_view_follows_a_task() -> None:
     assert task.baseline_usd == pytest.approx(0.3)
     assert task.cost_known
     view.apply(Event("committed", "t1", {"commit": "abc"}))
+    assert task.commits == []              # on the task's branch only: counted once on the run branch
+    view.apply(Event("merged", "t1", {"mode": "cherry-pick", "commits": ["abd"]}))
+    view.apply(Event("checklist", "t1", {"commit": "tick"}))
     view.apply(Event("task_done", "t1"))
     assert task.state == "done"
-    assert task.commits == ["abc"]
+    assert task.commits == ["abd", "tick"]
 
 
 def test_routed_to_a_tool() -> None:
@@ -248,7 +251,7 @@ def test_unknown_cost_makes_cost_unknown() -> None:
 
 
 def test_redo_clears_commits() -> None:
-    view = view_of(started("t1"), Event("committed", "t1", {"commit": "a"}), Event("committed", "t1", {"commit": "b"}))
+    view = view_of(started("t1"), Event("merged", "t1", {"commits": ["a", "b"]}))
     assert view.tasks["t1"].commits == ["a", "b"]
     view.apply(Event("redo", "t1", {"reason": "conflicts"}))
     assert view.tasks["t1"].commits == []
@@ -281,9 +284,9 @@ def test_summary() -> None:
     view = view_of(
         started("t1", "t2", "t3", "t4", "t5"),
         Event("attempt", "t1", {"model": "m", "cost_usd": 0.25, "baseline_usd": 1.0}),
-        Event("committed", "t1", {"commit": "a"}), Event("task_done", "t1"),
+        Event("merged", "t1", {"commits": ["a"]}), Event("task_done", "t1"),
         Event("attempt", "t2", {"model": "m", "cost_usd": 0.5, "baseline_usd": 2.0}),
-        Event("committed", "t2", {"commit": "b"}), Event("committed", "t2", {"commit": "c"}), Event("task_done", "t2"),
+        Event("merged", "t2", {"commits": ["b", "c"]}), Event("task_done", "t2"),
         Event("task_failed", "t3"), Event("task_skipped", "t4"), Event("task_cancelled", "t5"),
         Event("landed", data={"branch": "main"}), Event("run_finished", data={"status": "partial"}))
     assert view.landed == {"branch": "main"}
@@ -354,9 +357,10 @@ def test_replay_answers_in_order(tmp_path: Path) -> None:
     ]}))
     assert replay.next_answer("please FIX the build now") == "first"
     assert replay.next_answer("Divide by ZERO") == "d1"
-    assert replay.next_answer("fix the build") == "second"
-    assert replay.next_answer("fix the build") is None   # ran out: the first matching entry counts
-    assert replay.next_answer("divide") is None
+    assert replay.next_answer("fix the build") == "first"          # another task: its own turn
+    assert replay.next_answer("please FIX the build now") == "second"
+    assert replay.next_answer("please FIX the build now") is None   # ran out: the first matching entry counts
+    assert replay.next_answer("Divide by ZERO") is None
     assert replay.next_answer("something else") is None
 
 
@@ -531,10 +535,19 @@ def never(path: Path, changed: list[str]):
     raise AssertionError("no validation expected")
 
 
+def merge_and_publish(integration, task, validate):
+    """As the runner does it: merge on the run checkout's detached HEAD, then move the branch there."""
+    before = branch_tip(integration)
+    merged = merge_task(integration, task, validate)
+    publish(integration, before)
+    assert branch_tip(integration) == head(integration)
+    return merged
+
+
 def test_merge_nothing(git_repo: Path) -> None:
     integration = open_worktree(git_repo, "run1")
     task = open_worktree(git_repo, "run1-t1", base=head(integration))
-    assert merge_task(integration, task, never) == Merged()
+    assert merge_and_publish(integration, task, never) == Merged()
 
 
 def test_merge_fast_forward(git_repo: Path) -> None:
@@ -542,7 +555,7 @@ def test_merge_fast_forward(git_repo: Path) -> None:
     task = open_worktree(git_repo, "run1-t1", base=head(integration))
     first = commit(task, "a.py", "A = 1\n")
     second = commit(task, "a.py", "A = 2\n")
-    merged = merge_task(integration, task, never)
+    merged = merge_and_publish(integration, task, never)
     assert merged.mode == "fast-forward"
     assert merged.commits == [first, second]
     assert head(integration) == second
@@ -556,10 +569,10 @@ def test_merge_cherry_pick_validates_the_combination(git_repo: Path) -> None:
     two = open_worktree(git_repo, "run1-t2", base=base)
     commit(one, "a.py", "A = 1\n")
     picked = commit(two, "b.py", "B = 1\n")
-    assert merge_task(integration, one, never).mode == "fast-forward"
+    assert merge_and_publish(integration, one, never).mode == "fast-forward"
     tip = head(integration)
     validator = Validator(Report(True, stages=[Stage("test", True, "3 passed")]))
-    merged = merge_task(integration, two, validator)
+    merged = merge_and_publish(integration, two, validator)
     assert merged.mode == "cherry-pick"
     assert len(merged.commits) == 1
     assert merged.commits[0] != picked
@@ -578,10 +591,10 @@ def test_merge_conflict_redoes_and_keeps_the_tip(git_repo: Path) -> None:
     two = open_worktree(git_repo, "run1-t2", base=base)
     commit(one, "app.py", "def add(a, b):\n    return a + b + 0\n")
     commit(two, "app.py", "def add(a, b):\n    return b + a\n")
-    merge_task(integration, one, never)
+    merge_and_publish(integration, one, never)
     tip = head(integration)
     with pytest.raises(Redo) as caught:
-        merge_task(integration, two, never)
+        merge_and_publish(integration, two, never)
     assert caught.value.files == ("app.py",)
     assert "app.py" in caught.value.reason
     assert "app.py" in caught.value.feedback
@@ -597,11 +610,11 @@ def test_merge_failing_combination_redoes_and_resets(git_repo: Path) -> None:
     two = open_worktree(git_repo, "run1-t2", base=base)
     commit(one, "a.py", "A = 1\n")
     commit(two, "b.py", "B = 1\n")
-    merge_task(integration, one, never)
+    merge_and_publish(integration, one, never)
     tip = head(integration)
     validator = Validator(Report(False, "test_b failed: boom"))
     with pytest.raises(Redo) as caught:
-        merge_task(integration, two, validator)
+        merge_and_publish(integration, two, validator)
     assert "fails together" in caught.value.reason
     assert "test_b failed: boom" in caught.value.feedback
     assert caught.value.files == ("b.py",)
@@ -618,7 +631,7 @@ def test_merge_of_a_change_already_landed_is_no_conflict(git_repo: Path) -> None
     two = open_worktree(git_repo, "run1-t2", base=base)
     commit(one, "a.py", "A = 1\n", "one")
     commit(two, "a.py", "A = 1\n", "two")
-    merge_task(integration, one, never)
+    merge_and_publish(integration, one, never)
     tip = head(integration)
     try:
         merge_task(integration, two, Validator(Report(True)))
