@@ -133,6 +133,7 @@ class Runner:
         self.speculative = speculative_tasks(prepared.tasks, options.max_concurrent,
                                              self.config.routing.enable_speculative_execution)
         self.finished: dict[str, asyncio.Future] = {}   # per task: True once its work is on the run branch
+        self.started: list[str] = []     # tasks in the order they started: the order they merge in
         self.pool = ThreadPoolExecutor(max_workers=options.max_concurrent + 2, thread_name_prefix="forge-run")
         self.caller = None
 
@@ -208,6 +209,8 @@ class Runner:
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
         self.ledger.task_running(ledger_task, node)
+        if node not in self.speculative:
+            self.started.append(node)
         self.emit(Event("task_started", node, {"text": task.text, "type": task.task_type,
                                                "speculative": node in self.speculative}))
         status = "interrupted"
@@ -219,6 +222,7 @@ class Runner:
                     await self._attempt(task, ledger_task, tree, notes)
                     if node in self.speculative:
                         await self._await_dependencies(task)
+                    await self._merge_turn(node)
                     async with self.merge_lock:
                         from forge.run.integrate import Redo, branch_tip, head, merge_task, publish
 
@@ -276,6 +280,16 @@ class Runner:
         future = self.finished.get(node)
         if future is not None and not future.done():
             future.set_result(bool(done))
+
+    async def _merge_turn(self, node: str) -> None:
+        """Merges go in the order tasks started, a topological order of the graph: the run branch's history does
+        not depend on which model answered first, and of two tasks that conflict the later one is redone on top
+        of the earlier. Only started tasks are waited for (each holds a slot and ends), so nothing stalls; a
+        speculative draft waits for its dependencies instead."""
+        if node not in self.started:
+            return
+        for earlier in self.started[: self.started.index(node)]:
+            await asyncio.shield(self.finished[earlier])
 
     async def _await_dependencies(self, task: RunTask) -> None:
         """A speculative draft is kept only if every task it follows lands; else it is thrown away."""
