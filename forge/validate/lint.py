@@ -143,6 +143,10 @@ def command_introduced(ctx: StepContext) -> StageResult:
             return timed_out(ctx, outcome)
         if outcome.returncode == 0:
             return StageResult(ctx.stage, True, duration_s=outcome.duration_s, summary=f"{name}: ok")
+        if outcome.returncode is not None and outcome.returncode < 0:   # killed (Ctrl-C, forge run stopping)
+            return StageResult(ctx.stage, False, duration_s=outcome.duration_s,
+                               summary=f"{name}: killed by signal {-outcome.returncode}",
+                               output_tail=tail(outcome.output))
         base_root = ctx.scratch / "base"
         materialise_base(ctx.root, ctx.tree(), ctx.changed, base_root)
         base_files = [f for f in ctx.files() if (base_root / f).is_file()]
