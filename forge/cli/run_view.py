@@ -7,6 +7,7 @@ validated commits stay on the run branch for --resume)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -148,7 +149,8 @@ def _land(runner, show, yes: bool, as_json: bool):
             show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how}))
             return None, True
     try:
-        result = land(runner.root, tree.branch)
+        with _signals_held():
+            result = land(runner.root, tree.branch)
     except ForgeError as error:     # your files in the way, or your branch moved: the run branch stays
         show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how,
                                               "reason": error.one_line()}))
@@ -156,6 +158,18 @@ def _land(runner, show, yes: bool, as_json: bool):
     show.event(Event("landed", None, {"branch": result.branch, "mode": result.mode, "head": result.new_head,
                                       "commits": result.commits}))
     return result, False
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM wait until the landing is over: git moving your branch and files is not cut in half
+    (the git it runs inherits the blocked signals). A signal that came meanwhile acts right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _confirm(count: int, branch: str, show) -> bool:
