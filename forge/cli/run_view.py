@@ -15,7 +15,7 @@ from pathlib import Path
 from forge import paths
 from forge.cli import output
 from forge.cli.state import CliState
-from forge.errors import BudgetStop, TaskFailed, UsageError
+from forge.errors import BudgetStop, ForgeError, TaskFailed, UsageError
 
 
 def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_concurrent: int | None, yes: bool,
@@ -96,6 +96,10 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
             status = "landed" if outcome == "done" else outcome
         elif not keep and outcome == "done":
             status = "done"          # nothing to land: every task changed nothing
+    except ForgeError:
+        if status == "interrupted":  # the run could not start (a branch in the way, a git failure)
+            status = "failed"
+        raise
     finally:
         try:
             runner.close(keep_branch=keep)
@@ -135,7 +139,6 @@ def _land(runner, show, yes: bool, as_json: bool):
     """(LandResult or None, keep the run branch?)."""
     from forge.commit.git import git
     from forge.commit.land import land
-    from forge.errors import ForgeError
     from forge.run.events import Event
 
     tree = runner.integration
