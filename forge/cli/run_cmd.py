@@ -1,4 +1,7 @@
-"""Do a request end to end: its task graph run in parallel, each edit validated and committed, then landed."""
+"""Do a request end to end: its task graph run in parallel, each edit validated and committed, then landed.
+
+Exit codes: 0 done, 1 a task failed (what passed still lands), 2 bad input or a landing git refused (the run
+branch is kept), 3 the budget stopped the run, 130 interrupted (resume with --resume RUN_ID)."""
 
 from __future__ import annotations
 
