@@ -64,8 +64,13 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
             return
         if not prepared.tasks:
             raise UsageError("the request holds no task", "say what to do")
+        lock = _one_process(root, prepared.run_id)
+        lock.__enter__()           # held to the end of the process: released by the OS however it ends
         if prepared.resumed:
             ledger.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (prepared.run_id,))
+            # tasks a killed process left running: they were not done; this run does them again
+            ledger.db.execute("UPDATE tasks SET status = 'interrupted' WHERE run_id = ? AND status IN "
+                              "('running', 'pending')", (prepared.run_id,))
         else:
             from forge.commit.worktree import BRANCH_PREFIX
             from forge.run.tasks import to_json
@@ -78,6 +83,15 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         _execute(runner, prepared, ledger, show, yes=yes, as_json=as_json)
 
 
+@contextlib.contextmanager
+def _one_process(root: Path, run_id: str):
+    from forge.commit.git import find_repo
+    from forge.run.lock import run_lock
+
+    with run_lock(find_repo(root).common_dir, run_id):
+        yield
+
+
 def _unavailable(st: CliState) -> frozenset[str]:
     from forge.cli.usable import unavailable_models
 
@@ -85,17 +99,24 @@ def _unavailable(st: CliState) -> frozenset[str]:
 
 
 def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> None:
-    status, states, landed, keep = "interrupted", {}, None, True
+    status, states, landed, keep, caught = "interrupted", {}, None, True, []
     try:
         states = _run_graph(runner)
+        signal.signal(signal.SIGTERM, _terminated)   # from here on a kill, too, ends through the clean-up below
+        runner.pool.shutdown(wait=True)              # no worker thread left for a signal to land in
         failed = [s for s in states.values() if s.status.value in ("failed", "skipped")]
         outcome = "budget_stop" if runner.stopped else ("failed" if failed else "done")
         status = outcome if outcome != "done" else "kept"   # "done" only once landed: --resume can still land
-        landed, keep = _land(runner, show, yes, as_json)
+        landed, keep, caught = _land(runner, show, yes, as_json)
         if landed is not None:
             status = "landed" if outcome == "done" else outcome
         elif not keep and outcome == "done":
             status = "done"          # nothing to land: every task changed nothing
+        show.branch_commits = runner.branch_commits()
+        # The rest of a failed or stopped run is resumed from its branch; with nothing on it, --resume makes it anew.
+        keep = keep or (outcome != "done" and show.branch_commits > 0)
+        if caught:                   # Ctrl-C or SIGTERM during the landing: it finished; now they act
+            raise KeyboardInterrupt
     except ForgeError:
         if status == "interrupted":  # the run could not start (a branch in the way, a git failure)
             status = "failed"
@@ -113,7 +134,8 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
                          "tasks done)", runner.stopped.hint)
     if status == "failed":
         kept = ("what passed was landed" if landed else f"what passed was kept on {runner.integration.branch}"
-                if keep else "nothing reached your branch")
+                if summary["commits"] else "nothing reached your branch")
+        kept += f"; do the rest with forge run --resume {runner.run_id}"
         raise TaskFailed(f"{summary['failed'] + summary['skipped']} of {summary['tasks']} tasks not done in run "
                          f"{runner.run_id}", f"the task lines above say why; {kept}")
 
@@ -144,35 +166,44 @@ def _land(runner, show, yes: bool, as_json: bool):
     tree = runner.integration
     commits = git(tree.path, "rev-list", "--reverse", f"{tree.base}..refs/heads/{tree.branch}").split()
     if not commits:
-        return None, False
+        return None, False, []
     how = f"forge run --resume {runner.run_id} --yes, or git merge {tree.branch}"
     if not yes:
         ask = sys.stdin.isatty() and not as_json
         if not ask or not _confirm(len(commits), tree.branch, show):
             show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how}))
-            return None, True
-    try:
-        with _signals_held():
+            return None, True, []
+    with _signals_deferred() as caught:
+        try:
             result = land(runner.root, tree.branch)
-    except ForgeError as error:     # your files in the way, or your branch moved: the run branch stays
-        show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how,
-                                              "reason": error.one_line()}))
-        raise
-    show.event(Event("landed", None, {"branch": result.branch, "mode": result.mode, "head": result.new_head,
-                                      "commits": result.commits}))
-    return result, False
+        except ForgeError as error:     # your files in the way, or your branch moved: the run branch stays
+            show.event(Event("not_landed", None, {"branch": tree.branch, "commits": commits, "how": how,
+                                                  "reason": error.one_line()}))
+            raise
+        show.event(Event("landed", None, {"branch": result.branch, "mode": result.mode, "head": result.new_head,
+                                          "commits": result.commits}))
+    return result, False, caught
 
 
 @contextlib.contextmanager
-def _signals_held():
-    """Ctrl-C and SIGTERM wait until the landing is over: git moving your branch and files is not cut in half
-    (the git it runs inherits the blocked signals). A signal that came meanwhile acts right after."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+def _signals_deferred():
+    """Ctrl-C and SIGTERM wait until the landing is over: git moving your branch and files is not cut in half.
+    Blocked in this thread, so the git processes it starts inherit them blocked; noted, not acted on, by Python
+    wherever they arrive. The caller acts on what was noted once the landing is recorded."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    caught: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum)) for signum in held}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(held))
     try:
-        yield
+        yield caught
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)     # a pending one arrives now, and is noted
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _confirm(count: int, branch: str, show) -> bool:
@@ -221,13 +252,19 @@ class _Display:
         self.as_json = as_json
         self.view = RunView()
         self.live = None
+        self.branch_commits: int | None = None   # the run branch's commits, however many processes made them
         self.width = 80
         self.tty = sys.stderr.isatty() and not as_json
 
     def event(self, event) -> None:
         self.view.apply(event)
         if self.as_json:
-            output.print_json_line(event.as_json())
+            try:
+                output.print_json_line(event.as_json())
+            except BrokenPipeError:     # the reader went away (| head): the run goes on, its output to nowhere
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         if self.tty and event.kind not in _AFTER_THE_TABLE:
             self._draw()
@@ -279,6 +316,8 @@ class _Display:
 
         self.pause()
         self.view.status = status
+        if self.branch_commits is not None:
+            self.view.branch_commits = self.branch_commits
         self.event(Event("run_finished", None, {**self.view.summary(), "status": status}))
         self.pause()
         if not self.as_json:

@@ -50,11 +50,16 @@ class RunView:
     tasks: dict[str, TaskView] = field(default_factory=dict)
     landed: dict | None = None
     status: str = "running"
+    branch_commits: int | None = None   # when known (from git): what the run branch holds, resumes included
+    cost_before_usd: float = 0.0        # what the run spent before a resume (from the ledger)
+    baseline_before_usd: float = 0.0
 
     def apply(self, event: Event) -> None:
         data, task = event.data, self.tasks.get(event.task or "")
         if event.kind == "run_started":
             self.run_id = data["run"]
+            self.cost_before_usd = data.get("cost_before_usd") or 0.0
+            self.baseline_before_usd = data.get("baseline_before_usd") or 0.0
             self.tasks = {t["id"]: TaskView(t["id"], t["text"]) for t in data["tasks"]}
             for done in data.get("resumed_done", []):
                 self.tasks[done].state = "done"
@@ -90,12 +95,13 @@ class RunView:
 
     def summary(self) -> dict:
         states = [t.state for t in self.tasks.values()]
-        cost = sum(t.cost_usd for t in self.tasks.values())
-        baseline = sum(t.baseline_usd for t in self.tasks.values())
+        cost = self.cost_before_usd + sum(t.cost_usd for t in self.tasks.values())
+        baseline = self.baseline_before_usd + sum(t.baseline_usd for t in self.tasks.values())
         return {"run": self.run_id, "status": self.status, "tasks": len(states),
                 "done": states.count("done"), "failed": states.count("failed"), "skipped": states.count("skipped"),
                 "cancelled": states.count("cancelled"),
-                "commits": sum(len(t.commits) for t in self.tasks.values()),
+                "commits": self.branch_commits if self.branch_commits is not None
+                else sum(len(t.commits) for t in self.tasks.values()),
                 "cost_usd": round(cost, 6), "cost_known": all(t.cost_known for t in self.tasks.values()),
                 "all_premium_usd": round(baseline, 6),
                 "saved_usd": round(baseline - cost, 6) if baseline else None}

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
@@ -106,9 +107,13 @@ def prepare(loaded, root: Path, options: RunOptions, ledger) -> Prepared:
 
 
 def _on_branch(root: Path, commit: str, branch: str | None) -> bool:
+    """Whether the run's branch holds commit; when the branch is gone (what passed was landed, then the run
+    branch removed), whether your branch does."""
     from forge.commit.git import ok
 
-    return bool(branch) and ok(root, "merge-base", "--is-ancestor", commit, f"refs/heads/{branch}")
+    ref = f"refs/heads/{branch}" if branch and ok(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}") \
+        else "HEAD"
+    return ok(root, "merge-base", "--is-ancestor", commit, ref)
 
 
 class Runner:
@@ -152,6 +157,7 @@ class Runner:
             "run": self.run_id, "request": self.prepared.request, "branch": self.integration.branch,
             "resumed": self.prepared.resumed, "resumed_done": sorted(self.prepared.done),
             "replay": str(self.options.replay.path) if self.options.replay else None,
+            **self._spent_before(),
             "failing_before": sorted(self.known_failures), "notes": self.prepared.notes,
             "tasks": [{"id": t.id, "text": t.text, "type": t.task_type, "deps": list(t.deps), "source": t.source}
                       for t in self.prepared.tasks]}))
@@ -184,6 +190,15 @@ class Runner:
             self.integration.remove()
             if not keep_branch:
                 git_run(self.root, "branch", "-D", self.integration.branch)
+        else:       # interrupted while the checkout was being made: it may exist without our knowing it
+            from forge.commit.worktree import WORKTREE_LOCK, worktrees_dir
+
+            common = Path(git_run(self.root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout.strip())
+            path = worktrees_dir(common) / self.run_id
+            with WORKTREE_LOCK:
+                if path.exists():
+                    git_run(self.root, "worktree", "remove", "--force", str(path))
+                git_run(self.root, "worktree", "prune")
 
     async def blocking(self, fn, *args, **kwargs):
         return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
@@ -201,8 +216,8 @@ class Runner:
         task = self.tasks[node]
         if node in self.prepared.done:
             self._settle(node, True)
-            self.emit(Event("task_done", node, {"reason": "done before the resume",
-                                                "commit": self.prepared.done[node]}))
+            done = self.prepared.done[node]
+            self.emit(Event("task_done", node, {"reason": "done before the resume", "commits": [done] if done else []}))
             return self.prepared.done[node]
         if self.stopped is not None:      # the budget stopped the run: what has not started does not
             self.emit(Event("task_skipped", node, {"reason": f"not started: {self.stopped.message}"}))
@@ -216,11 +231,23 @@ class Runner:
         status = "interrupted"
         try:
             notes: tuple[str, ...] = ()
-            for round_ in range(1 + MAX_REDOS):
+            drafting = node in self.speculative
+            for round_ in range(2 + MAX_REDOS):        # one more round for a draft done again after its deps
                 tree = await self.blocking(self._open_task_tree, node, round_)
                 try:
-                    await self._attempt(task, ledger_task, tree, notes)
-                    if node in self.speculative:
+                    try:
+                        await self._attempt(task, ledger_task, tree, notes, drafting)
+                    except TaskFailure as failure:
+                        if not drafting:
+                            raise
+                        # The draft failed on a base without the work it follows: do it again on top of that
+                        # work once it landed, as an ordinary task.
+                        await self._await_dependencies(task)
+                        drafting = False
+                        self.emit(Event("redo", node, {"reason": f"draft failed ({failure}); done again on top of "
+                                                                 f"{', '.join(task.deps)}", "files": []}))
+                        continue
+                    if drafting:
                         await self._await_dependencies(task)
                     await self._merge_turn(node)
                     async with self.merge_lock:
@@ -229,7 +256,7 @@ class Runner:
                         before = await self.blocking(branch_tip, self.integration)
                         try:
                             merged = await self.blocking(merge_task, self.integration, tree, self._validate_combined,
-                                                         always_validate=node in self.speculative)
+                                                         always_validate=drafting)
                         except Redo as redo:
                             self.emit(Event("redo", node, {"reason": redo.reason, "files": list(redo.files)}))
                             notes = (redo.feedback,)
@@ -240,6 +267,8 @@ class Runner:
                         tip = await self.blocking(head, self.integration)
                         self.ledger.task_done(ledger_task, node, tip if tip != before else None)
                         await self.blocking(publish, self.integration, before)
+                        status = "done"         # on the branch: whatever comes next, the ledger keeps it done
+                        self._settle(node, True)
                 finally:
                     await self.blocking(self._drop_tree, tree)
                 commit = merged.commits[-1] if merged.commits else None
@@ -247,8 +276,6 @@ class Runner:
                                                  "revalidated": merged.revalidated}))
                 if ticked:
                     self.emit(Event("checklist", node, {"file": task.source, "commit": ticked, "item": task.text}))
-                status = "done"
-                self._settle(node, True)
                 self.emit(Event("task_done", node, {"commits": merged.commits}))
                 return commit
             raise TaskFailure(f"its edit still conflicts with the others' after {MAX_REDOS} redos")
@@ -297,7 +324,8 @@ class Runner:
             if not await self.finished[dep]:
                 raise Discarded(f"speculative draft thrown away: {dep} did not land")
 
-    async def _attempt(self, task: RunTask, ledger_task: str, tree, notes: tuple[str, ...]) -> None:
+    async def _attempt(self, task: RunTask, ledger_task: str, tree, notes: tuple[str, ...], drafting: bool = False
+                       ) -> None:
         """Validated commits on the task's branch, or TaskFailure / BudgetStop."""
         from forge.call.circuit import process_breaker
         from forge.call.result import Validation
@@ -306,6 +334,8 @@ class Runner:
         from forge.run.prompt import first_messages, retry_messages
 
         decision = self.decide(task)
+        if drafting and decision.model is not None:    # a draft is a bet: the cheapest try only, no climbing
+            decision = decision._replace(escalation=())
         self.emit(Event("routed", task.id, {"model": decision.model, "tier": decision.tier,
                                             "escalation": list(decision.escalation),
                                             "estimated_cost_usd": decision.estimated_cost_usd,
@@ -335,7 +365,7 @@ class Runner:
         committed: list = []
         # A speculative draft is checked without the test stage: its tests may need the work it runs beside.
         # The run branch validates it whole, tests included, once that work landed (merge_task always_validate).
-        own_check = self.loaded if task.id not in self.speculative else self._without_tests()
+        own_check = self._without_tests() if drafting else self.loaded
 
         async def check(result) -> Validation:
             model = self.config.models[result.model]
@@ -363,6 +393,7 @@ class Runner:
 
         outcome = await complete_task(decision, messages, self.caller, process_breaker(), task_id=ledger_task,
                                       task_type=task.task_type, validate=check, revise=revise,
+                                      rejections_per_model=1 if drafting else 2,
                                       on_attempt=functools.partial(self._on_attempt, task.id))
         if outcome.ok:
             done = committed[-1]
@@ -467,6 +498,22 @@ class Runner:
         return replay_caller(task_caller)(self.config, self.ledger, self.run_id, self.directory, guard,
                                           replay=self.options.replay, task_texts=_TaskTexts(self.ledger))
 
+    def _spent_before(self) -> dict:
+        """What earlier processes of a resumed run spent, from the ledger, and the same tokens at the baseline."""
+        if not self.prepared.resumed:
+            return {}
+        cost, tokens_in, tokens_out = self.ledger.db.execute(
+            "SELECT coalesce(sum(cost_usd), 0), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0) "
+            "FROM calls WHERE run_id = ?", (self.run_id,)).fetchone()
+        baseline = self._baseline_cost(SimpleNamespace(input_tokens=tokens_in, output_tokens=tokens_out))
+        return {"cost_before_usd": round(cost, 6), "baseline_before_usd": round(baseline, 6)}
+
+    def branch_commits(self) -> int:
+        from forge.commit.git import git
+
+        tree = self.integration
+        return len(git(tree.path, "rev-list", f"{tree.base}..refs/heads/{tree.branch}").split()) if tree else 0
+
     def _baseline_cost(self, attempt) -> float:
         baseline = self.config.models.get(self.config.budgets.baseline_model or "")
         if baseline is None or baseline.input_price is None or baseline.output_price is None:
@@ -476,17 +523,19 @@ class Runner:
     # ---------------------------------------------------------------- blocking parts (worker threads)
 
     def _open_integration(self):
-        from forge.commit.worktree import attach_worktree, open_worktree
+        from forge.commit.git import ok
+        from forge.commit.worktree import BRANCH_PREFIX, attach_worktree, open_worktree
         from forge.run.integrate import detach
 
-        if self.prepared.resumed:
+        if self.prepared.resumed and ok(self.root, "rev-parse", "--verify", "--quiet",
+                                        f"refs/heads/{BRANCH_PREFIX}{self.run_id}"):
             self._drop_task_branches()
             tree = attach_worktree(self.root, self.run_id)
-        else:
+        else:       # a new run, or one whose branch held nothing (or was landed whole): from your HEAD
+            self._drop_task_branches()
             tree = open_worktree(self.root, self.run_id)
         detach(tree)        # the branch moves only to validated commits (integrate.publish)
         return tree
-        return open_worktree(self.root, self.run_id)
 
     def _open_task_tree(self, node: str, round_: int):
         from forge.commit.worktree import open_worktree
@@ -499,9 +548,12 @@ class Runner:
         from forge.commit.git import run as git_run
         from forge.commit.worktree import WORKTREE_LOCK
 
-        with WORKTREE_LOCK:     # branch -D reads every worktree's admin folder, too
-            tree.remove()
-            git_run(self.root, "branch", "-D", tree.branch)
+        try:
+            with WORKTREE_LOCK:     # branch -D reads every worktree's admin folder, too
+                tree.remove()
+                git_run(self.root, "branch", "-D", tree.branch)
+        except Exception:           # best effort: the next run's clean-up (_drop_task_branches) takes the rest
+            pass
 
     def _drop_task_branches(self) -> None:
         """Task checkouts and branches of this run: gone after each task, and after a crash before the resume."""

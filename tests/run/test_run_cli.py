@@ -417,7 +417,11 @@ def test_budget_stop_mid_run_lands_only_validated_work(forge_env, fake_provider)
     assert all("Forge-Validation:" in body and "Forge-Run:" in body for body in bodies)
     assert sum("Forge-Model: small" in body for body in bodies) == 1
     assert_clean(repo)
-    assert forge_branches(repo) == []
+    # The run branch stays for the rest (--resume); it holds nothing your branch does not.
+    run_id = evs[0]["run"]
+    assert forge_branches(repo) == [f"forge/{run_id}"]
+    assert git(repo, "rev-list", f"HEAD..forge/{run_id}").strip() == ""
+    assert ledger(forge_env, "SELECT status FROM runs WHERE id = ?", run_id)[0]["status"] == "budget_stop"
     spent = sum(c["cost_usd"] for c in ledger(forge_env, "SELECT cost_usd FROM calls"))
     assert 0 < spent <= 0.012
 
@@ -431,3 +435,24 @@ def test_budget_stop_reports_every_task_that_did_not_run(forge_env, fake_provide
         assert any(kind in terminal for kind in of_task(evs, task)), (task, of_task(evs, task))
     finished = evs[-1]
     assert finished["done"] + finished["failed"] + finished["skipped"] + finished["cancelled"] == finished["tasks"]
+
+
+def test_the_rest_of_a_budget_stopped_run_is_resumed_with_more_budget(forge_env, fake_provider):
+    repo, before, result = _budget_for_one_task(forge_env, fake_provider)
+    assert result.returncode == 3, result.stderr
+    run_id = events(result.stdout)[0]["run"]
+    done_first = [e["task"] for e in events(result.stdout) if e["event"] == "task_done"]
+    again = forge_run(forge_env, "--resume", run_id, "--budget", "1", "--yes", "--json")
+    assert again.returncode == 0, again.stderr
+    evs = events(again.stdout)
+    assert evs[0]["resumed_done"] == done_first
+    finished = evs[-1]
+    assert (finished["status"], finished["done"], finished["tasks"]) == ("landed", 3, 3)
+    landed = next(e for e in evs if e["event"] == "landed")
+    assert finished["commits"] == len(landed["commits"]) == 4         # the two other items and their ticks
+    first_cost = events(result.stdout)[-1]["cost_usd"]
+    assert finished["cost_usd"] > first_cost > 0                        # both processes' spend
+    roadmap = (repo / "ROADMAP.md").read_text().split("## Milestone 2")[1].split("## Milestone 3")[0]
+    assert "- [ ]" not in roadmap
+    assert_clean(repo)
+    assert forge_branches(repo) == []
