@@ -43,7 +43,8 @@ STRETCH = 5.0             # scheduler.py's 20-200 ms durations, x5: 0.1-1 s of m
 # seed 5 is the graph where list scheduling alone loses most (1.058 on a simulated clock), quick keeps it.
 PLAN = {4: (1, 2, 3, 4, 5, 6, 7), 8: (1, 2, 3)}
 QUICK_PLAN = {4: (1, 5), 8: (1,)}
-KEY_VAR = "FORGE_BENCH_FAKE_KEY"
+from tests.call.configs import KEY_VAR  # noqa: E402  (the variable its routing.toml names)
+
 TASK_RE = re.compile(r"\btask (t\d{4})\b")
 
 
@@ -55,25 +56,10 @@ def graph_for(seed: int, stretch: float) -> tuple[dict[str, TaskSpec], dict[str,
 
 
 def config_for(directory: Path, url: str):
-    """routing.toml with one priced model on the fake provider, loaded as the call tests load theirs."""
-    from forge.config import load_config
+    """The call tests' routing.toml: one priced model m on the fake provider."""
+    from tests.call.configs import fake_provider_config
 
-    path = directory / "routing.toml"
-    path.write_text(f"""
-replace = ["models", "providers"]
-[providers.fake]
-kind = "openai-compatible"
-api_base = "{url}/v1"
-api_key_env = "{KEY_VAR}"
-[models.m]
-litellm_model = "m"
-provider = "fake"
-tier = "cheap"
-context_window = 8192
-input_price = 1.0
-output_price = 4.0
-""")
-    return load_config(directory, path, [], environ={}).config
+    return fake_provider_config(directory, url)
 
 
 async def timed_graph(caller, tasks: dict[str, TaskSpec], durations: dict[str, float], workers: int
