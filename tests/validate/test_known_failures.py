@@ -3,7 +3,6 @@ them), require_fixed asks that one passes now, and the result cache keeps the tw
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from forge.validate.baseline import failing_tests
 from forge.validate.cache import ResultCache
 from forge.validate.pipeline import validate
 from forge.validate.report import StageResult
+from tests.validate.test_environment import commit
 
 OPS = ('def add(a, b):\n    return a + b\n\n\n'
        'def divide(a, b):\n    return a / b\n')
@@ -23,18 +23,6 @@ TEST_OPS = ('import pytest\n\nfrom calc.ops import add, divide\n\n\n'
             'def test_divide_by_zero_is_a_value_error():\n    with pytest.raises(ValueError):\n        divide(1, 0)\n')
 TEST_OTHER = "def test_other():\n    assert True\n"
 DIVIDE = "tests/test_ops.py::test_divide_by_zero_is_a_value_error"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
-def commit(repo: Path, files: dict[str, str], message: str = "setup") -> None:
-    for name, text in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(text)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
 
 
 def stage(report, name: str) -> StageResult:
