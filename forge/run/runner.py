@@ -152,7 +152,14 @@ class Runner:
         self._budget_for_run()
         self.integration = await self.blocking(self._open_integration)
         self.caller = self._caller()
+        warming = None
+        if self.options.replay is None:     # litellm's import (~1 s) in a thread, beside the baseline tests
+            from forge.call.litellm_call import warm_up
+
+            warming = self._loop.run_in_executor(self.pool, warm_up)
         self.known_failures = await self.blocking(self._failing_before)
+        if warming is not None:
+            await warming
         self.emit(Event("run_started", None, {
             "run": self.run_id, "request": self.prepared.request, "branch": self.integration.branch,
             "resumed": self.prepared.resumed, "resumed_done": sorted(self.prepared.done),
