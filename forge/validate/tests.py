@@ -327,6 +327,15 @@ def pytest_failures(root: Path, output: str) -> list[Diagnostic]:
 
 # ---------------------------------------------------------------- configured test commands (cargo, go, npm...)
 
+# cargo test names each failing test in a "---- name stdout ----" header, in --quiet mode too.
+_CARGO_FAILED = re.compile(r"^---- (\S+) stdout ----$", re.M)
+
+
+def cargo_failed_tests(output: str) -> frozenset[str]:
+    """The ids of the tests a `cargo test` run reports failing: cargo:<path::to::test>."""
+    return frozenset(f"cargo:{name}" for name in _CARGO_FAILED.findall(output))
+
+
 _CARGO_RESULT = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
 # Rust 1.80+ writes the thread id after the name: "thread 'tests::x' (26568) panicked at src/lib.rs:68:9:".
 _CARGO_PANIC = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
@@ -380,9 +389,9 @@ def changed_crates(root: Path, changed: list[str]) -> list[str]:
 def command_tests(ctx: StepContext) -> StageResult:
     """The configured test command; for `cargo test` in a workspace, the changed crates first.
 
-    ctx.known_failures and ctx.require_fixed are not applied here: a configured command's output does not name its
-    tests the way case_id does (failing_tests only knows forge's pytest step), so any failure fails the stage and
-    its exit code decides, as before."""
+    ctx.known_failures applies to `cargo test`, whose output names its failing tests (cargo_failed_tests): a run
+    whose only failures are known ones passes. With require_fixed one of them must fail no longer. Other commands'
+    output does not name their tests: any failure fails the stage and the exit code decides."""
     empty = needs_files(ctx)
     if empty is not None:
         return empty
@@ -393,6 +402,8 @@ def command_tests(ctx: StepContext) -> StageResult:
     runs.append(argv)
     duration = 0.0
     counts = None
+    cargo = argv[:2] == ["cargo", "test"]
+    excused: set[str] = set()
     for run in runs:
         try:
             outcome = process.run(run, ctx.root, ctx.timeout_s)
@@ -402,6 +413,10 @@ def command_tests(ctx: StepContext) -> StageResult:
             return timed_out(ctx, outcome)
         duration += outcome.duration_s
         counts = command_counts(outcome.output)
+        failed = cargo_failed_tests(outcome.output) if cargo else frozenset()
+        if outcome.returncode != 0 and counts is not None and failed and failed <= ctx.known_failures:
+            excused |= failed           # only tests that failed before this change: they do not hold it back
+            continue
         if outcome.returncode != 0:
             failures = tuple(command_failures(ctx.root, outcome.output))
             affected = " (affected crate first - stopped before the suite)" if run is not runs[-1] else ""
@@ -410,5 +425,13 @@ def command_tests(ctx: StepContext) -> StageResult:
                                summary=f"{ctx.command.profile}: {told}{affected}", output_tail=tail(outcome.output))
     # the suite's counts: the affected crates' tests are among them
     told = counts.text() if counts else "ok"
+    if excused:
+        told += f" (failing before this change too: {', '.join(sorted(excused))})"
+    if ctx.require_fixed and ctx.known_failures and not (ctx.known_failures - excused):
+        return StageResult(ctx.stage, False, duration_s=duration,
+                           diagnostics=(Diagnostic("", 0, 0, "error", "test", "none of the tests failing before "
+                                                   f"this change passes now: {', '.join(sorted(excused))}"),),
+                           summary=f"{ctx.command.profile}: {told} - none of the tests failing before this change "
+                                   "passes now", output_tail=tail(outcome.output))
     return StageResult(ctx.stage, True, duration_s=duration, summary=f"{ctx.command.profile}: {told}",
                        output_tail=tail(outcome.output))

@@ -35,3 +35,27 @@ def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
     assert "- [x] `count_words` ignores case" in (repo / "ROADMAP.md").read_text()
     trailer = subprocess.run(["git", "log", "-2", "--format=%B"], cwd=repo, capture_output=True, text=True).stdout
     assert "Forge-Validation: syntax ok" in trailer and "test ok" in trailer
+
+
+def test_milestone_2_goes_on_while_milestone_1s_test_still_fails(forge_env, tmp_path):
+    """cargo test's failing tests are named too: one that failed before the run does not hold back the others."""
+    repo = tmp_path / "wordfreq"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "copy_example.py"), "wordfreq", str(repo)], check=True,
+                   capture_output=True, env=forge_env.env)
+    home = Path.home()
+    cargo = {"CARGO_NET_OFFLINE": "true", "CARGO_TARGET_DIR": str(tmp_path / "target"), "RUST_BACKTRACE": "0",
+             "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
+             "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo"))}
+    head = "pub fn most_common(text: &str) -> Option<(String, usize)> {\n"
+    unique = (f"src/lib.rs\n<<<<<<< SEARCH\n{head}=======\npub fn unique_words(text: &str) -> usize {{\n"
+              f"    count_words(text).len()\n}}\n\n{head}>>>>>>> REPLACE\n")
+    recording = tmp_path / "answers.json"
+    recording.write_text(json.dumps({"answers": [{"task": "add `unique_words", "answers": [unique]}]}))
+    result = forge_env.run("run", "add `unique_words(text) -> usize`, the number of distinct words", "--yes",
+                           "--json", "--replay", str(recording), cwd=repo, env=cargo, timeout=300)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert events[0]["failing_before"] == ["cargo:tests::count_words_ignores_case"]
+    validated = next(e for e in events if e["event"] == "validated")
+    assert "failing before this change too: cargo:tests::count_words_ignores_case" in validated["validation"]
+    assert "pub fn unique_words" in (repo / "src" / "lib.rs").read_text()
