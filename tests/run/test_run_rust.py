@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
 
 
-def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
+def wordfreq(forge_env, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the example as its own repository, and cargo's environment (offline; the fixture moves HOME)."""
     repo = tmp_path / "wordfreq"
     subprocess.run([sys.executable, str(ROOT / "examples" / "copy_example.py"), "wordfreq", str(repo)], check=True,
                    capture_output=True, env=forge_env.env)
@@ -24,6 +25,11 @@ def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
     cargo = {"CARGO_NET_OFFLINE": "true", "CARGO_TARGET_DIR": str(tmp_path / "target"), "RUST_BACKTRACE": "0",
              "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
              "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo"))}
+    return repo, cargo
+
+
+def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
+    repo, cargo = wordfreq(forge_env, tmp_path)
     result = forge_env.run("run", "do milestone 1", "--yes", "--json", "--replay",
                            str(ROOT / "examples" / "wordfreq" / "recorded-run.json"), cwd=repo, env=cargo,
                            timeout=300)
@@ -39,13 +45,7 @@ def test_milestone_1_of_the_rust_example(forge_env, tmp_path):
 
 def test_milestone_2_goes_on_while_milestone_1s_test_still_fails(forge_env, tmp_path):
     """cargo test's failing tests are named too: one that failed before the run does not hold back the others."""
-    repo = tmp_path / "wordfreq"
-    subprocess.run([sys.executable, str(ROOT / "examples" / "copy_example.py"), "wordfreq", str(repo)], check=True,
-                   capture_output=True, env=forge_env.env)
-    home = Path.home()
-    cargo = {"CARGO_NET_OFFLINE": "true", "CARGO_TARGET_DIR": str(tmp_path / "target"), "RUST_BACKTRACE": "0",
-             "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
-             "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo"))}
+    repo, cargo = wordfreq(forge_env, tmp_path)
     head = "pub fn most_common(text: &str) -> Option<(String, usize)> {\n"
     unique = (f"src/lib.rs\n<<<<<<< SEARCH\n{head}=======\npub fn unique_words(text: &str) -> usize {{\n"
               f"    count_words(text).len()\n}}\n\n{head}>>>>>>> REPLACE\n")
