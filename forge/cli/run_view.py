@@ -59,7 +59,7 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         show = _Display(as_json)
         runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
         if dry_run:
-            runner._budget_for_run()
+            runner.budget_for_run()
             _dry_run(runner, prepared, as_json)
             return
         if not prepared.tasks:
@@ -67,10 +67,7 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         lock = _one_process(root, prepared.run_id)
         lock.__enter__()           # held to the end of the process: released by the OS however it ends
         if prepared.resumed:
-            ledger.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (prepared.run_id,))
-            # tasks a killed process left running: they were not done; this run does them again
-            ledger.db.execute("UPDATE tasks SET status = 'interrupted' WHERE run_id = ? AND status IN "
-                              "('running', 'pending')", (prepared.run_id,))
+            ledger.resume_run(prepared.run_id)
         else:
             from forge.commit.worktree import BRANCH_PREFIX
             from forge.run.tasks import to_json

@@ -149,6 +149,12 @@ class Ledger:
         return dict(zip(("request", "repo", "status", "plan", "branch", "started_at"), row, strict=True)) \
             if row else None
 
+    def resume_run(self, run_id: str) -> None:
+        """A run running again; the tasks a killed process left running were not done (this run does them)."""
+        self.db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
+        self.db.execute("UPDATE tasks SET status = 'interrupted' WHERE run_id = ? AND status IN ('running', 'pending')",
+                        (run_id,))
+
     def task_running(self, task_id: str, node: str) -> None:
         self.db.execute("UPDATE tasks SET node = ?, status = 'running' WHERE id = ?", (node, task_id))
 

@@ -141,6 +141,7 @@ class Runner:
         self.started: list[str] = []     # tasks in the order they started: the order they merge in
         self.pool = ThreadPoolExecutor(max_workers=options.max_concurrent + 2, thread_name_prefix="forge-run")
         self.caller = None
+        self.task_texts: dict[str, str] = {}     # ledger task id -> the task's text (a replay's key)
 
     # ---------------------------------------------------------------- the run
 
@@ -149,7 +150,7 @@ class Runner:
         from forge.run.schedule import GraphRun
 
         self._loop = asyncio.get_running_loop()
-        self._budget_for_run()
+        self.budget_for_run()
         self.integration = await self.blocking(self._open_integration)
         self.caller = self._caller()
         warming = None
@@ -211,9 +212,8 @@ class Runner:
         return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
 
     def _scheduler_event(self, event) -> None:
-        if event.kind in ("finished", "failed", "skipped", "cancelled"):
-            self._settle(event.task_id, event.kind == "finished" and self.finished[event.task_id].done() and
-                         self.finished[event.task_id].result())
+        if event.kind in ("failed", "skipped", "cancelled"):    # a finished task settled itself when it merged
+            self._settle(event.task_id, False)
         if event.kind in ("skipped", "cancelled"):
             self.emit(Event(f"task_{event.kind}", event.task_id, {"reason": event.state.reason}))
 
@@ -230,6 +230,7 @@ class Runner:
             self.emit(Event("task_skipped", node, {"reason": f"not started: {self.stopped.message}"}))
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
+        self.task_texts[ledger_task] = task.text
         self.ledger.task_running(ledger_task, node)
         if node not in self.speculative:
             self.started.append(node)
@@ -477,7 +478,7 @@ class Runner:
         state = state._replace(open_circuits=process_breaker().open_circuits(), unavailable=self.unavailable)
         return route(profile, self.config, state, observed, load_trained_model(self.loaded))
 
-    def _budget_for_run(self) -> None:
+    def budget_for_run(self) -> None:
         """--budget: today's stop threshold lowered to what was spent before the run plus the run's budget, so
         the ledger's reservations keep every task of the run (and anything running beside it) within it."""
         if self.options.budget_usd is None:
@@ -503,7 +504,7 @@ class Runner:
         from forge.run.replay import replay_caller
 
         return replay_caller(task_caller)(self.config, self.ledger, self.run_id, self.directory, guard,
-                                          replay=self.options.replay, task_texts=_TaskTexts(self.ledger))
+                                          replay=self.options.replay, task_texts=self.task_texts)
 
     def _spent_before(self) -> dict:
         """What earlier processes of a resumed run spent, from the ledger, and the same tokens at the baseline."""
@@ -647,20 +648,6 @@ class Runner:
         return commit_validated(self.integration, [task.source], f"Tick off in {task.source}: {task.text[:60]}",
                                 {"model": "none", "tier": "none", "cost": 0.0,
                                  "validation": "a checklist box only", "run": self.run_id}, task=task.text)
-
-
-class _TaskTexts(dict):
-    """Ledger task id -> the task's text, read from the ledger when first asked (the replay's key)."""
-
-    def __init__(self, ledger) -> None:
-        super().__init__()
-        self.ledger = ledger
-
-    def get(self, key, default=None):
-        if key not in self:
-            row = self.ledger.db.execute("SELECT description FROM tasks WHERE id = ?", (key,)).fetchone()
-            self[key] = row[0] if row else default
-        return self[key]
 
 
 def _task_caller(caller_class):
