@@ -21,7 +21,7 @@ PACKAGES = {
     "tree_sitter_typescript": "TypeScript grammar", "tree_sitter_go": "Go grammar",
     "tree_sitter_java": "Java grammar", "tree_sitter_c": "C grammar", "tree_sitter_cpp": "C++ grammar",
 }
-TOOLS = {"git": "commits and worktrees", "ruff": "Python lint"}
+TOOLS = {"git": "commits and worktrees", "python": "import checks and tests", "ruff": "Python lint"}
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,22 @@ def _environment_checks() -> list[Check]:
         found = importlib.util.find_spec(module) is not None
         checks.append(Check("package", module, OK if found else FAIL, purpose if found else f"missing ({purpose})",
                             "" if found else "reinstall forge as README.md says"))
+    return checks
+
+
+def _tool_checks(directory: Path) -> list[Check]:
+    """The program each validation step will really run here, found the way validation finds it."""
+    from forge.validate import process
+
+    root = paths.repo_root(directory) or directory
+    checks = []
     for tool, purpose in TOOLS.items():
-        found = shutil.which(tool)
-        checks.append(Check("tool", tool, OK if found else WARN, found or f"not on PATH ({purpose})",
+        try:
+            found = shutil.which(tool) if tool == "git" else process.resolve(root, tool)
+        except process.ToolMissing:
+            found = None
+        checks.append(Check("tool", tool, OK if found else WARN, found or f"not found in forge's environment, "
+                            f"the repository's virtual environment or PATH ({purpose})",
                             "" if found else f"install {tool}"))
     return checks
 
@@ -112,4 +125,4 @@ def _environment_checks() -> list[Check]:
 def run_checks(loaded: LoadedConfig, directory: Path) -> list[Check]:
     probes = probe_ollama_providers(loaded.config)
     return [*_config_checks(loaded), *_ledger_checks(), *_provider_checks(loaded, directory, probes),
-            *_model_checks(loaded, directory, probes), *_environment_checks()]
+            *_model_checks(loaded, directory, probes), *_environment_checks(), *_tool_checks(directory)]

@@ -64,38 +64,91 @@ def _ruff_findings(output: str, root: Path, name: str | None = None) -> list[Dia
     return found
 
 
+def own_ruff_config(root: Path, file: str) -> bool:
+    """Whether a ruff configuration of the repository's own (ruff.toml, .ruff.toml, a pyproject.toml with
+    [tool.ruff]) lies between file and the repository root. Without one ruff would walk on above the root and
+    take whatever it finds there: a checkout that happens to contain the repository, or the main checkout above
+    forge's worktrees under .git/forge, whose excludes (.git) then drop every file."""
+    folder = (root / file).parent
+    top = root.resolve()
+    while True:
+        if (folder / "ruff.toml").is_file() or (folder / ".ruff.toml").is_file():
+            return True
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.ruff" in pyproject.read_text("utf-8", "replace"):
+            return True
+        if folder.resolve() == top or folder.parent == folder:
+            return False
+        folder = folder.parent
+
+
+def ruff_argv(root: Path, file: str) -> list[str]:
+    """ruff's command for a file: the repository's settings where it has some, ruff's defaults where it has none."""
+    return RUFF if own_ruff_config(root, file) else [*RUFF, "--isolated"]
+
+
+def _ruff(argv: list[str], ctx: StepContext, stdin: bytes | None = None) -> tuple[process.Outcome, str | None]:
+    """One ruff run, its JSON on stdout; the second value is why its output cannot be used, if it cannot."""
+    outcome = process.run(argv, ctx.root, ctx.timeout_s, stdin=stdin, apart=True)
+    if outcome.timed_out or outcome.returncode != 0:
+        return outcome, None
+    try:
+        json.loads(outcome.output or "[]")
+    except ValueError:
+        said = (outcome.errors.strip() or outcome.output.strip()).splitlines()
+        return outcome, f"unreadable output: {said[0][:200] if said else 'nothing'}"
+    return outcome, None
+
+
 def ruff_introduced(ctx: StepContext) -> StageResult:
     """ruff on the changed Python files, minus what ruff finds in their HEAD versions."""
     files = [f for f in ctx.files() if f.endswith((".py", ".pyi"))]
     if not files:
         return skipped(ctx.stage, "no changed Python files to lint")
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for file in files:
+        groups.setdefault(tuple(ruff_argv(ctx.root, file)), []).append(file)
     try:
-        outcome = process.run([*RUFF, *files], ctx.root, ctx.timeout_s)
-        if outcome.timed_out:
-            return timed_out(ctx, outcome)
-        if outcome.returncode != 0:
-            return StageResult(ctx.stage, False, duration_s=outcome.duration_s,
-                               summary=f"python (ruff): exit {outcome.returncode}", output_tail=tail(outcome.output))
-        current = _ruff_findings(outcome.output, ctx.root)
-        duration = outcome.duration_s
+        current: list[Diagnostic] = []
+        duration = 0.0
+        outputs = []
+        for argv, group in groups.items():
+            outcome, unreadable = _ruff([*argv, *group], ctx)
+            duration += outcome.duration_s
+            failed = _ruff_failure(ctx, outcome, unreadable, duration, "")
+            if failed is not None:
+                return failed
+            current += _ruff_findings(outcome.output, ctx.root)
+            outputs.append(outcome.output)
         before: list[Key] = []
         renamed = gitfiles.renames(ctx.root) if current else {}
         for file in sorted({d.file for d in current}):
             base = gitfiles.base_content(ctx.root, file, renamed)
             if base is None:
                 continue
-            old = process.run([*RUFF, "--stdin-filename", file, "-"], ctx.root, ctx.timeout_s, stdin=base)
+            old, unreadable = _ruff([*ruff_argv(ctx.root, file), "--stdin-filename", file, "-"], ctx, base)
             duration += old.duration_s
-            if old.timed_out or old.returncode != 0:
-                return timed_out(ctx, old) if old.timed_out else StageResult(
-                    ctx.stage, False, duration_s=duration, summary=f"python (ruff): exit {old.returncode} on "
-                    f"{file} at HEAD", output_tail=tail(old.output))
+            failed = _ruff_failure(ctx, old, unreadable, duration, f" on {file} at HEAD")
+            if failed is not None:
+                return failed
             before += [key(d, base) for d in _ruff_findings(old.output, ctx.root, file)]
     except process.ToolMissing as error:
         return missing(ctx, error)
     sources = {f: (ctx.root / f).read_bytes() for f in {d.file for d in current}}
     new = introduced([(d, key(d, sources[d.file])) for d in current], before)
-    return _result(ctx, "python (ruff)", new, len(current) - len(new), duration, outcome.output)
+    return _result(ctx, "python (ruff)", new, len(current) - len(new), duration, "\n".join(outputs))
+
+
+def _ruff_failure(ctx: StepContext, outcome: process.Outcome, unreadable: str | None, duration: float,
+                  where: str) -> StageResult | None:
+    """The stage's result when a ruff run did not give findings: a timeout, an error exit, output not JSON."""
+    if outcome.timed_out:
+        return timed_out(ctx, outcome)
+    if outcome.returncode != 0 or unreadable:
+        why = unreadable or f"exit {outcome.returncode}"
+        return StageResult(ctx.stage, False, duration_s=duration, summary=f"python (ruff): {why}{where}",
+                           output_tail=tail(outcome.errors + outcome.output))
+    return None
 
 
 def _result(ctx: StepContext, name: str, new: list[Diagnostic], old: int, duration: float,

@@ -23,8 +23,9 @@ PYTHON_NAMES = ("python", "python3")
 @dataclass(frozen=True)
 class Outcome:
     returncode: int | None      # None: it ran past its timeout and was killed
-    output: str                 # stdout and stderr, interleaved as the tool wrote them
+    output: str                 # stdout and stderr, interleaved as the tool wrote them (stdout alone: apart=True)
     duration_s: float
+    errors: str = ""            # stderr, when asked for apart from stdout
 
     @property
     def timed_out(self) -> bool:
@@ -116,9 +117,10 @@ def python_path(root: Path) -> dict[str, str]:
 
 def resolve(root: Path, tool: str) -> str:
     """The program a command names. `python` is the repository's virtual environment's interpreter (.venv, venv,
-    env; in a worktree, the main checkout's too), else the active $VIRTUAL_ENV's, else the one running forge;
-    other tools come from the repository's virtual environment, then PATH, then beside forge's interpreter (ruff
-    installed with forge)."""
+    env; in a worktree, the main checkout's too), else the active $VIRTUAL_ENV's, else the one running forge: the
+    code under test needs the repository's packages. Other tools (ruff, pytest, cargo...) come from forge's own
+    environment first, the versions forge was installed and tested with (beside its interpreter, or found through
+    the package that ships them), then the repository's virtual environment, then PATH."""
     if os.sep in tool:
         path = tool if os.path.isabs(tool) else str(root / tool)
         if os.access(path, os.X_OK):
@@ -132,13 +134,39 @@ def resolve(root: Path, tool: str) -> str:
         if active and (Path(active) / "bin" / "python").exists():
             return str(Path(active) / "bin" / "python")
         return sys.executable
-    for folder in (venv,):
-        if folder is not None and (folder / tool).exists():
-            return str(folder / tool)
-    found = shutil.which(tool) or shutil.which(tool, path=str(Path(sys.executable).parent))
+    found = forge_tool(tool) or (_executable(venv / tool) if venv is not None else None) or shutil.which(tool)
     if found is None:
         raise ToolMissing(tool)
     return found
+
+
+def forge_tool(tool: str) -> str | None:
+    """tool as installed with forge: in the folder of forge's interpreter (not resolved: a venv's bin/python is a
+    link out of the venv), else where the package that ships it says (ruff's wheel in a venv that reaches forge's
+    packages through a .pth, or a --target install)."""
+    beside = _executable(Path(sys.executable).parent / tool)
+    if beside is not None:
+        return beside
+    finder = _PACKAGE_FINDERS.get(tool)
+    return finder() if finder is not None else None
+
+
+def _ruff_from_package() -> str | None:
+    try:
+        from ruff import find_ruff_bin      # ruff's own search: scripts folders, then beside its package
+    except ImportError:
+        return None
+    try:
+        return find_ruff_bin()
+    except FileNotFoundError:
+        return None
+
+
+_PACKAGE_FINDERS = {"ruff": _ruff_from_package}
+
+
+def _executable(path: Path) -> str | None:
+    return str(path) if path.is_file() and os.access(path, os.X_OK) else None
 
 
 # The commands running now, in any thread: an interrupted `forge run` kills them all from the main thread, since
@@ -157,14 +185,16 @@ def kill_running() -> int:
 
 
 def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = None,
-        env: dict[str, str] | None = None, tool_root: Path | None = None) -> Outcome:
+        env: dict[str, str] | None = None, tool_root: Path | None = None, apart: bool = False) -> Outcome:
     """Run argv in root; raises ToolMissing when its program is not there or cannot be started. Interrupted
     (Ctrl-C, SystemExit), the command's whole process group is killed before the exception goes on. tool_root:
-    the repository whose tools to use when root is a copy of it."""
+    the repository whose tools to use when root is a copy of it. apart: stderr kept out of the output, for a
+    tool whose stdout is a format to parse (ruff's warnings go to stderr)."""
     program = resolve(tool_root or root, argv[0])
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen([program, *argv[1:]], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen([program, *argv[1:]], cwd=root, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE if apart else subprocess.STDOUT,
                                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                 env={**os.environ, **QUIET_ENV, **(env or {})}, start_new_session=True)
     except FileNotFoundError:
@@ -175,11 +205,11 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
     with _running_lock:
         _running.add(proc)
     try:
-        out, _ = proc.communicate(stdin, timeout=timeout_s)
+        out, err = proc.communicate(stdin, timeout=timeout_s)
         code: int | None = proc.returncode
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        out, _ = proc.communicate()
+        out, err = proc.communicate()
         code = None
     except BaseException:
         _kill_group(proc)
@@ -191,7 +221,8 @@ def run(argv: list[str], root: Path, timeout_s: float, stdin: bytes | None = Non
     finally:
         with _running_lock:
             _running.discard(proc)
-    return Outcome(code, out.decode("utf-8", "replace"), time.perf_counter() - started)
+    return Outcome(code, out.decode("utf-8", "replace"), time.perf_counter() - started,
+                   (err or b"").decode("utf-8", "replace"))
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

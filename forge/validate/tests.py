@@ -208,10 +208,40 @@ def suite_failures(ctx: StepContext) -> frozenset[str] | None:
     return None if failing is None else frozenset(failing)
 
 
+# Where pytest reads its settings from, and the section that makes a shared file pytest's (pytest.ini counts even
+# when empty).
+PYTEST_CONFIGS = {"pytest.toml": "", ".pytest.toml": "", "pytest.ini": "", ".pytest.ini": "",
+                  "pyproject.toml": "[tool.pytest", "tox.ini": "[pytest]", "setup.cfg": "[tool:pytest]"}
+
+
+def has_pytest_config(root: Path) -> bool:
+    """Whether the repository's root holds pytest settings of its own."""
+    for name, section in PYTEST_CONFIGS.items():
+        path = root / name
+        if path.is_file() and (not section or section in path.read_text("utf-8", "replace")):
+            return True
+    return False
+
+
+def bounded_to(root: Path, scratch: Path) -> list[str]:
+    """pytest's options that keep it inside the repository. With no settings of its own at the root, pytest walks
+    up and takes the first it finds above (a checkout that happens to contain the repository, or the main
+    checkout above forge's worktrees under .git/forge): a foreign rootdir, test ids and addopts. An empty
+    pytest.ini of forge's stops that walk; the rootdir and conftest.py files stay the repository's."""
+    if has_pytest_config(root):
+        return []
+    empty = scratch / "pytest.ini"
+    if not empty.exists():
+        empty.parent.mkdir(parents=True, exist_ok=True)
+        empty.write_text("[pytest]\n")
+    return ["-c", str(empty), f"--rootdir={root}", f"--confcutdir={root}"]
+
+
 def _pytest(ctx: StepContext, args: list[str], name: str) -> Run | StageResult:
     report = ctx.scratch / f"pytest-{name}.xml"
     try:
-        outcome = process.run([*PYTEST, f"--junitxml={report}", *args], ctx.root, ctx.timeout_s,
+        outcome = process.run([*PYTEST, *bounded_to(ctx.root, ctx.scratch), f"--junitxml={report}", *args],
+                              ctx.root, ctx.timeout_s,
                               env=process.python_path(ctx.root))
     except process.ToolMissing as error:
         return missing(ctx, error)
