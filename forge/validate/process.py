@@ -18,6 +18,8 @@ from pathlib import Path
 QUIET_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1", "CARGO_TERM_COLOR": "never"}
 VENV_DIRS = (".venv", "venv", "env")
 PYTHON_NAMES = ("python", "python3")
+# Tools that import the repository's code, so they need its virtual environment's packages when it has one.
+RUN_REPOSITORY_CODE = ("pytest", "py.test")
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,10 @@ def python_path(root: Path) -> dict[str, str]:
 def resolve(root: Path, tool: str) -> str:
     """The program a command names. `python` is the repository's virtual environment's interpreter (.venv, venv,
     env; in a worktree, the main checkout's too), else the active $VIRTUAL_ENV's, else the one running forge: the
-    code under test needs the repository's packages. Other tools (ruff, pytest, cargo...) come from forge's own
-    environment first, the versions forge was installed and tested with (beside its interpreter, or found through
-    the package that ships them), then the repository's virtual environment, then PATH."""
+    code under test needs the repository's packages (so does pytest, taken from that venv when it has one). Other
+    tools (ruff, cargo...) come from forge's own environment first, the versions forge was installed and tested
+    with (beside its interpreter, or found through the package that ships them), then the repository's virtual
+    environment, then PATH."""
     if os.sep in tool:
         path = tool if os.path.isabs(tool) else str(root / tool)
         if os.access(path, os.X_OK):
@@ -134,7 +137,10 @@ def resolve(root: Path, tool: str) -> str:
         if active and (Path(active) / "bin" / "python").exists():
             return str(Path(active) / "bin" / "python")
         return sys.executable
-    found = forge_tool(tool) or (_executable(venv / tool) if venv is not None else None) or shutil.which(tool)
+    in_venv = _executable(venv / tool) if venv is not None else None
+    if tool in RUN_REPOSITORY_CODE and in_venv is not None:     # the tests import the repository's packages
+        return in_venv
+    found = forge_tool(tool) or in_venv or shutil.which(tool)
     if found is None:
         raise ToolMissing(tool)
     return found
@@ -152,8 +158,9 @@ def forge_tool(tool: str) -> str | None:
 
 
 def _ruff_from_package() -> str | None:
+    # ruff's own search: the scripts folders, then beside its package
     try:
-        from ruff import find_ruff_bin      # ruff's own search: scripts folders, then beside its package
+        from ruff import find_ruff_bin
     except ImportError:
         return None
     try:
