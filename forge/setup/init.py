@@ -1,4 +1,8 @@
-"""Build the routing.toml `forge init` writes from what was detected. Pure: data in, data out."""
+"""Build the routing.toml `forge init` writes from what was detected. Pure: data in, data out.
+
+Only what differs from the built-in defaults is written: a copied default is not a default any more (it wins
+over what forge detects, e.g. the validation commands of a language's profile, and in a repository's file it
+waits for `forge trust`), and a later forge's better defaults would never reach it."""
 
 from __future__ import annotations
 
@@ -74,8 +78,9 @@ def plan_config(detected: Detected) -> InitPlan:
         plan.notes.append(f"no Ollama at {ollama.url}; start it with `ollama serve` for free local models")
 
     if not models:
-        plan.notes.append("found no API key and no Ollama: wrote the full default catalogue; "
-                          "set a key (e.g. GROQ_API_KEY) or start Ollama, then run `forge doctor`")
+        plan.notes.append("found no API key and no Ollama: the built-in catalogue stands, nothing to change; "
+                          "set a key (e.g. GROQ_API_KEY) or start Ollama, then run `forge init --force`")
+        plan.data = {}
         return plan
 
     # This file's providers and models replace the built-in catalogue instead of merging with it.
@@ -94,5 +99,28 @@ def plan_config(detected: Detected) -> InitPlan:
         # With nothing left, fall back to the strongest tier this machine has.
         data["ladders"][task_type] = kept or [max(available_tiers - {"none"}, key=order.index)]
     budgets = data["budgets"]
-    budgets["per_model_daily_usd"] = {m: c for m, c in budgets.get("per_model_daily_usd", {}).items() if m in models}
+    caps = budgets.get("per_model_daily_usd", {})
+    budgets["per_model_daily_usd"] = {m: c for m, c in caps.items() if m in models}
+    if budgets["per_model_daily_usd"] != caps:  # a dropped cap must not come back from the defaults
+        data["replace"].append("budgets.per_model_daily_usd")
+    plan.data = differences(data, defaults)
     return plan
+
+
+def differences(data: dict, defaults: dict) -> dict:
+    """What of data a layer above defaults must set to give data: the tables data's `replace` names whole, the
+    rest key by key where it differs (tables merge key by key, values and lists replace)."""
+    replaced = [tuple(p.split(".")) for p in data.get("replace", [])]
+
+    def walk(value: dict, default: dict, prefix: tuple[str, ...]) -> dict:
+        out = {}
+        for key, item in value.items():
+            path = (*prefix, key)
+            if path in replaced or not isinstance(item, dict) or not isinstance(default.get(key), dict):
+                if path in replaced or path == ("replace",) or default.get(key) != item:
+                    out[key] = item
+            elif changed := walk(item, default[key], path):
+                out[key] = changed
+        return out
+
+    return walk(data, defaults, ())

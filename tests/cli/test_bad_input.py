@@ -82,11 +82,11 @@ def test_malformed_ollama_host_is_exit_2(forge_env):
 
 
 def test_init_refuses_a_directory_and_writes_a_readable_file(forge_env):
-    (forge_env.cwd / "routing.toml").mkdir()
+    (forge_env.home / "routing.toml").mkdir(parents=True)
     assert "not a regular file" in one_line_error(forge_env.run("init", "--force"))
-    (forge_env.cwd / "routing.toml").rmdir()
+    (forge_env.home / "routing.toml").rmdir()
     assert forge_env.run("init").returncode == 0
-    mode = stat.S_IMODE(os.stat(forge_env.cwd / "routing.toml").st_mode)
+    mode = stat.S_IMODE(os.stat(forge_env.home / "routing.toml").st_mode)
     assert mode & 0o044, oct(mode)  # group/other can read it, as with any file the user's umask allows
 
 

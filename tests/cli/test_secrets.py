@@ -34,7 +34,7 @@ def test_keys_from_env_and_dotenv_appear_nowhere(forge_env):
             assert secret not in result.stdout + result.stderr, args
     written = [p for p in (*forge_env.home.rglob("*"), *forge_env.cwd.rglob("*"))
                if p.is_file() and p.name != ".env" and ".git" not in p.parts]
-    assert forge_env.ledger_path in written and forge_env.cwd / "routing.toml" in written
+    assert forge_env.ledger_path in written and forge_env.home / "routing.toml" in written
     for path in written:
         data = path.read_bytes()
         for secret in SECRETS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import tomllib
 
 import pytest
@@ -11,6 +12,11 @@ from tests.fakeprovider import FakeProvider
 
 GROQ_KEY = "gsk_SECRET_groq_value_123456"
 ANTHROPIC_KEY = "sk-ant-SECRET-anthropic-654321"
+
+
+def git_commit(repo, *files: str) -> None:
+    subprocess.run(["git", "add", *files], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "add " + " ".join(files)], cwd=repo, check=True)
 
 
 def ollama_env(fp: FakeProvider) -> dict[str, str]:
@@ -23,13 +29,50 @@ def all_output(result) -> str:
 
 # ---------------------------------------------------------------- init
 
-def test_init_without_keys_or_ollama_writes_loadable_defaults(forge_env):
+def test_init_without_keys_or_ollama_leaves_the_defaults_as_they_are(forge_env):
     result = forge_env.run("init")
     assert result.returncode == 0, result.stderr
     assert "found no API key and no Ollama" in result.stdout
-    written = tomllib.loads((forge_env.cwd / "routing.toml").read_text())
-    assert set(written["models"]) >= {"claude-sonnet", "qwen-coder", "groq-llama-8b"}
-    assert forge_env.run("config", "show").returncode == 0
+    assert tomllib.loads((forge_env.home / "routing.toml").read_text()) == {}
+    assert not (forge_env.cwd / "routing.toml").exists()
+    shown = json.loads(forge_env.run("config", "show", "--json").stdout)["settings"]
+    assert {"claude-sonnet", "qwen-coder", "groq-llama-8b"} <= {k.split(".")[1] for k in shown if
+                                                                 k.startswith("models.")}
+
+
+def test_init_writes_the_user_file_with_only_what_differs_and_validation_stays_whole(forge_env):
+    """init's file used to land in the repository with a copy of every default: its validation commands then
+    waited for `forge trust` (build, test and lint skipped), and once trusted replaced the Python profile's import
+    check by compileall and its lint of what a change adds by whole-repository ruff."""
+    repo = forge_env.cwd
+    (repo / "old.py").write_text("import os\n")      # a finding from before: not the next change's fault
+    git_commit(repo, "old.py")
+    result = forge_env.run("init", env={"GROQ_API_KEY": GROQ_KEY})
+    assert result.returncode == 0, result.stderr
+    user_file = forge_env.home / "routing.toml"
+    assert f"wrote {user_file}" in result.stdout
+    assert not (repo / "routing.toml").exists()
+    written = tomllib.loads(user_file.read_text())
+    assert set(written) == {"replace", "providers", "models", "ladders"}  # no validation, routing, budgets, ...
+    assert "format" not in written["ladders"]                             # a ladder init did not change
+    shown = json.loads(forge_env.run("config", "show", "--json", env={"GROQ_API_KEY": GROQ_KEY}).stdout)
+    assert not any(key.startswith("validation.commands") and value["source"] != "built-in"
+                   for key, value in shown["settings"].items())
+    (repo / "app.py").write_text("def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n")
+    validated = forge_env.run("validate", "--json", env={"GROQ_API_KEY": GROQ_KEY})
+    report = json.loads(validated.stdout)
+    assert validated.returncode == 0 and report["verdict"] == "passed", validated.stdout
+    stages = {s["stage"]: s for s in report["stages"]}
+    assert "imported" in stages["build"]["summary"]                  # the profile's import check, not compileall
+    assert stages["lint"]["passed"] and not stages["lint"]["skipped"]
+
+
+def test_init_output_writes_where_asked(forge_env):
+    target = forge_env.cwd / "team-routing.toml"
+    result = forge_env.run("init", "--output", str(target), env={"GROQ_API_KEY": GROQ_KEY})
+    assert result.returncode == 0, result.stderr
+    assert set(tomllib.loads(target.read_text())["providers"]) == {"groq", "anthropic"}
+    assert not (forge_env.home / "routing.toml").exists()
 
 
 def test_init_detects_keys_in_env_and_dotenv_and_ollama_models(forge_env, fake_provider):
@@ -37,7 +80,7 @@ def test_init_detects_keys_in_env_and_dotenv_and_ollama_models(forge_env, fake_p
     (forge_env.cwd / ".env").write_text(f'# keys\nexport ANTHROPIC_API_KEY="{ANTHROPIC_KEY}"\n')
     result = forge_env.run("init", env={**ollama_env(fake_provider), "GROQ_API_KEY": GROQ_KEY})
     assert result.returncode == 0, result.stderr
-    text = (forge_env.cwd / "routing.toml").read_text()
+    text = (forge_env.home / "routing.toml").read_text()
     for secret in (GROQ_KEY, ANTHROPIC_KEY):
         assert secret not in text and secret not in all_output(result)
     written = tomllib.loads(text)
@@ -64,7 +107,8 @@ def test_init_detects_keys_in_env_and_dotenv_and_ollama_models(forge_env, fake_p
 
 
 def test_init_refuses_to_overwrite_without_force(forge_env, fake_provider):
-    target = forge_env.cwd / "routing.toml"
+    target = forge_env.home / "routing.toml"
+    target.parent.mkdir(parents=True)
     target.write_text("[routing]\nmax_retries = 1\n")
     refused = forge_env.run("init", env=ollama_env(fake_provider))
     assert refused.returncode == 2 and refused.stdout == ""
@@ -73,7 +117,7 @@ def test_init_refuses_to_overwrite_without_force(forge_env, fake_provider):
     forced = forge_env.run("init", "--force", env=ollama_env(fake_provider))
     assert forced.returncode == 0, forced.stderr
     assert tomllib.loads(target.read_text())["providers"]["ollama"]["api_base"] == fake_provider.url
-    assert [p.name for p in forge_env.cwd.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in forge_env.home.iterdir() if p.name.endswith(".tmp")] == []
 
 
 # ---------------------------------------------------------------- doctor
