@@ -31,6 +31,11 @@ class TaskProfile(NamedTuple):
     def low_confidence(self) -> bool:
         return self.confidence < LOW_CONFIDENCE
 
+    @property
+    def wants_answer(self) -> bool:
+        """A question, an explanation or a review: answered in prose, never applied as an edit."""
+        return self.intent in rules.ANALYSIS_INTENTS
+
 
 def rules_view(text: str) -> str:
     """The part of a task the rules read: all of it, or the head and tail of a long one."""

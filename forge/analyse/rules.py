@@ -67,6 +67,8 @@ INTENT_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
                   r"\bexplain\b", r"[?？؟]\s*+$")),
 ]
 DEFAULT_INTENT = "edit"
+# Intents answered in prose, not edits: `forge run` shows the answer and changes nothing.
+ANALYSIS_INTENTS = frozenset({"question", "review"})
 
 # The ladder (task type) each intent uses; "edit" splits by complexity (see request.py).
 INTENT_TASK_TYPES = {

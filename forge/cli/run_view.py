@@ -318,6 +318,9 @@ class _Display:
         self.event(Event("run_finished", None, {**self.view.summary(), "status": status}))
         self.pause()
         if not self.as_json:
+            for task in self.view.tasks.values():   # a question's answer is the run's product: on stdout
+                if task.answer is not None:
+                    print(f"{task.id} ({task.answered_by}): {task.text}\n\n{task.answer.strip()}\n", flush=True)
             s = self.view.summary()
             saved = (f", {output.usd(s['all_premium_usd'])} with the premium baseline for every call"
                      if s["all_premium_usd"] else "")
@@ -341,6 +344,7 @@ def _line(event) -> str | None:
                           + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else ""),
         "attempt": lambda: (f"  {t}: {d['model']}: {d['error_kind']}" if d["error_kind"] else
                             f"  {t}: {d['model']}: rejected: {_first(d['rejected'])}" if d["rejected"] else None),
+        "answer": lambda: f"  {t}: answered by {d['model']} (the answer follows the run)",
         "committed": lambda: f"  {t}: committed {d['commit'][:10]} ({', '.join(d['files'])})",
         "redo": lambda: f"  {t}: redone on top of the others' work: {d['reason']}",
         "task_done": lambda: f"  {t}: done" + (f" ({d['reason']})" if d.get("reason") else ""),

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 # Every kind of event, in the order a task meets them. --json prints one per line: {"event": kind, ...}.
 # "attempt" is sent once a call ended and its answer was checked (it carries the verdict), so an accepted answer's
-# "validated" comes before its "attempt"; "committed" follows both.
-KINDS = ("run_started", "task_started", "routed", "validated", "attempt", "committed", "merged", "redo",
+# "validated" comes before its "attempt"; "committed" follows both. A question or a review gets "answer" (the
+# model's prose, shown and not applied) in place of "validated" and "committed".
+KINDS = ("run_started", "task_started", "routed", "validated", "attempt", "answer", "committed", "merged", "redo",
          "task_done", "task_failed", "task_skipped", "task_cancelled", "checklist", "landed", "not_landed",
          "run_finished")
 
@@ -40,6 +41,8 @@ class TaskView:
     baseline_usd: float = 0.0  # the same tokens priced at the baseline (all-premium) model
     commits: list[str] = field(default_factory=list)
     note: str = ""
+    answer: str | None = None  # a question's or a review's answer, by the model that gave it
+    answered_by: str = ""
 
 
 @dataclass
@@ -82,6 +85,8 @@ class RunView:
                 task.cost_usd += data["cost_usd"]
             task.baseline_usd += data.get("baseline_usd") or 0.0
             task.state = "running"
+        elif event.kind == "answer":
+            task.answer, task.answered_by = data["text"], data["model"]
         elif event.kind == "merged":
             task.commits.extend(data["commits"])
         elif event.kind == "checklist" and data.get("commit"):

@@ -39,3 +39,17 @@ def retry_messages(task_text: str, context: str, answer: str, feedback: str,
             {"role": "user", "content": "Your edit was not committed. " + feedback.strip() +
              "\n\nReply with corrected search/replace blocks against the files as they are now (a rejected "
              "validation undoes the whole edit; blocks that applied before one that did not are kept)."}]
+
+
+ANSWER_SYSTEM = """You are a careful software engineer answering a question about a repository: explain, review or
+answer in prose, from the repository's code below. Do not write edits; nothing you reply is applied to the files.
+Name the files and functions you rely on."""
+
+
+def answer_messages(question: str, context: str) -> list[dict[str, str]]:
+    """What a model is sent for a question, an explanation or a review: the request and the repository's context,
+    asking for prose (`forge run` shows the answer; `forge ask` streams it)."""
+    parts = [question]
+    if context.strip():
+        parts.append("What you need from the repository:\n\n" + context)
+    return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]

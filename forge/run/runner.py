@@ -335,6 +335,7 @@ class Runner:
     async def _attempt(self, task: RunTask, ledger_task: str, tree, notes: tuple[str, ...], drafting: bool = False
                        ) -> None:
         """Validated commits on the task's branch, or TaskFailure / BudgetStop."""
+        from forge.analyse.request import analyse_task
         from forge.call.circuit import process_breaker
         from forge.call.result import Validation
         from forge.call.session import complete_task
@@ -359,6 +360,9 @@ class Runner:
             raise TaskFailure("no model can take it: " + "; ".join(decision.reasons[-2:]))
         budget = self._context_budget(decision.model)
         context = await self.blocking(self._context, tree.path, task, budget, None, decision.model)
+        if analyse_task(task.text).wants_answer:     # a question or a review: the answer is the work
+            await self._answer(task, ledger_task, decision, context)
+            return
         test_files: list[str] = []
         if self.options.test_first and task.task_type not in WITHOUT_TESTS:
             test_files = await self._tests_first(task, ledger_task, tree, decision, context, notes)
@@ -420,6 +424,31 @@ class Runner:
                    else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
                    else str(last.error_kind))
             raise TaskFailure(f"every model failed ({len(outcome.attempts)} attempts); the last, {last.model}, {why}")
+
+    async def _answer(self, task: RunTask, ledger_task: str, decision, context: str) -> None:
+        """A question, an explanation or a review: the first answer with text is the task's result, shown and
+        recorded; no edit is read from it, so it is neither applied nor rejected for want of edit blocks."""
+        from forge.call.circuit import process_breaker
+        from forge.call.result import Validation
+        from forge.call.session import complete_task
+        from forge.run.prompt import answer_messages
+
+        async def check(result) -> Validation:
+            if not result.text.strip():
+                return Validation(False, "The answer is empty; answer the question in prose.")
+            return Validation(True, "an answer: shown, not applied")
+
+        outcome = await complete_task(decision, answer_messages(task.text, context), self.caller,
+                                      process_breaker(), task_id=ledger_task, task_type=task.task_type,
+                                      validate=check, rejections_per_model=1,
+                                      on_attempt=functools.partial(self._on_attempt, task.id))
+        if not outcome.ok:
+            last = outcome.attempts[-1] if outcome.attempts else None
+            if last is None:
+                raise TaskFailure("no model could be tried: every circuit is open")
+            why = _first_line(last.rejected or last.error_detail) or str(last.error_kind)
+            raise TaskFailure(f"no model answered ({len(outcome.attempts)} attempts); the last, {last.model}: {why}")
+        self.emit(Event("answer", task.id, {"model": outcome.model, "text": outcome.result.text}))
 
     async def _tests_first(self, task: RunTask, ledger_task: str, tree, decision, context: str,
                            notes: tuple[str, ...]) -> list[str]:
