@@ -53,7 +53,8 @@ class Caller:
         model's cap (BudgetStop if it would cross one), the provider's requests_per_day is checked (a "quota"
         failure, nothing sent, no ledger row), and the provider's rpm and tpm are waited for. A call cancelled
         while in flight is still one row (error "cancelled", tokens and price unknown, so its worst case stays
-        held for the day); one cancelled during validation is recorded with validation "interrupted".
+        held for the day); one cancelled during validation is recorded with validation "interrupted", one the
+        check could not judge (Validation.untrusted) with "untrusted": neither counts for or against the model.
         """
         model = self.config.models[model_name]
         provider = self.config.providers[model.provider]
@@ -95,7 +96,7 @@ class Caller:
                 validation = await validate(result)
         finally:
             if validation is not None:
-                verdict = "passed" if validation.passed else "failed"
+                verdict = "untrusted" if validation.untrusted else "passed" if validation.passed else "failed"
             else:  # a check cut short is neither a success nor a failure to learn from
                 verdict = "interrupted" if checking else None
             self.ledger.record_call(replace(self._record(model_name, result, verdict, task_id, task_type),

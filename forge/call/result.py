@@ -44,3 +44,6 @@ class Validation(NamedTuple):
 
     passed: bool
     detail: str
+    # The check could not judge the answer (validation's commands are not trusted here): no model's answer would
+    # fare better, and it is no failure of this one.
+    untrusted: bool = False

@@ -45,6 +45,10 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
                          "check out a branch first (git switch BRANCH)")
     loaded = st.loaded()
     config = loaded.config
+    if not dry_run:
+        from forge.run.preflight import require_trusted_validation
+
+        require_trusted_validation(root, loaded, paths.repo_config_file(st.directory))
     if max_concurrent is None:
         max_concurrent = config.routing.max_concurrent_tasks if config.routing.enable_parallel_execution else 1
     recording = None

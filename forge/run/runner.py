@@ -341,6 +341,7 @@ class Runner:
         from forge.call.session import complete_task
         from forge.commit.apply import apply_answer
         from forge.run.prompt import first_messages, retry_messages
+        from forge.validate.report import UNTRUSTED
 
         decision = self.decide(task)
         if drafting and decision.model is not None:    # a draft is a bet: the cheapest try only, no climbing
@@ -395,6 +396,8 @@ class Runner:
                                                        "validation": _summary(outcome.report)}))
                 committed.append(outcome)
                 return Validation(True, "passed")
+            if getattr(outcome.report, "verdict", None) == "untrusted":   # trust revoked or the file changed
+                return Validation(False, UNTRUSTED, untrusted=True)
             return Validation(False, f"It failed at {outcome.stage}.\n{outcome.feedback}")
 
         async def revise(sent, result, validation, following):
@@ -420,6 +423,8 @@ class Runner:
             last = outcome.attempts[-1] if outcome.attempts else None
             if last is None:
                 raise TaskFailure("no model could be tried: every circuit is open")
+            if last.rejected == UNTRUSTED:
+                raise TaskFailure(f"validation could not judge the edit: {UNTRUSTED}")
             why = (f"rejected: {_first_line(last.rejected)}" if last.rejected
                    else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
                    else str(last.error_kind))
