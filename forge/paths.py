@@ -31,6 +31,11 @@ def ledger_file() -> Path:
     return data_dir() / "ledger.db"
 
 
+def crash_dir() -> Path:
+    """Where internal errors leave their tracebacks (forge/crash.py)."""
+    return data_dir() / "crashes"
+
+
 def repo_root(start: Path) -> Path | None:
     """The nearest directory at or above start that holds a .git entry."""
     for directory in (start, *start.parents):

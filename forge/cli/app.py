@@ -77,6 +77,9 @@ app.add_typer(config_cmd.config_app, name="config")
 app.add_typer(route_cmd.route_app, name="route")
 
 
+INTERNAL_ERROR_EXIT = 1    # as a failed task: the command did not do its job, and the user did nothing wrong
+
+
 def run() -> None:
     """Run the app and map forge's errors to documented exit codes."""
     import click
@@ -96,4 +99,9 @@ def run() -> None:
     except (click.Abort, KeyboardInterrupt):
         print("forge: interrupted", file=sys.stderr)
         code = ExitCode.INTERRUPTED
+    except Exception as error:  # a bug in forge: one line and a crash log holding the traceback, never a bare one
+        from forge.crash import internal_error
+
+        print(f"forge: internal error: {internal_error(error)}", file=sys.stderr)
+        code = INTERNAL_ERROR_EXIT
     sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -118,8 +118,8 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
         keep = keep or (outcome != "done" and show.branch_commits > 0)
         if caught:                   # Ctrl-C or SIGTERM during the landing: it finished; now they act
             raise KeyboardInterrupt
-    except ForgeError:
-        if status == "interrupted":  # the run could not start (a branch in the way, a git failure)
+    except Exception:
+        if status == "interrupted":  # the run could not start (a branch in the way, a git failure), or forge broke
             status = "failed"
         raise
     finally:
@@ -328,9 +328,16 @@ class _Display:
             s = self.view.summary()
             saved = (f", {output.usd(s['all_premium_usd'])} with the premium baseline for every call"
                      if s["all_premium_usd"] else "")
-            print(f"forge: run {s['run']} {status}: {s['done']} of {s['tasks']} tasks done, {s['failed']} failed, "
-                  f"{s['skipped']} skipped, {s['commits']} commit(s), cost {output.usd(s['cost_usd'])}{saved}",
-                  flush=True)
+            print(f"forge: run {s['run']} {status}: {_counts(s)}, {s['commits']} commit(s), cost "
+                  f"{output.usd(s['cost_usd'])}{saved}", flush=True)
+
+
+def _counts(summary: dict) -> str:
+    """Done, failed and skipped, then cancelled and not finished when there are any: they add up to the total."""
+    counted = {"failed": summary["failed"], "skipped": summary["skipped"], "cancelled": summary["cancelled"]}
+    counted["not finished"] = summary["tasks"] - summary["done"] - sum(counted.values())
+    shown = [f"{n} {what}" for what, n in counted.items() if n or what in ("failed", "skipped")]
+    return f"{summary['done']} of {summary['tasks']} tasks done, " + ", ".join(shown)
 
 
 # Events after the run, printed under the live table rather than in it.

@@ -214,6 +214,8 @@ class Runner:
     def _scheduler_event(self, event) -> None:
         if event.kind in ("failed", "skipped", "cancelled"):    # a finished task settled itself when it merged
             self._settle(event.task_id, False)
+        if event.kind == "failed" and not isinstance(event.state.error, (TaskFailure, ForgeError, Discarded)):
+            self._crashed(event.task_id, event.state.error)    # raised before work() could say so itself
         if event.kind in ("skipped", "cancelled"):
             self.emit(Event(f"task_{event.kind}", event.task_id, {"reason": event.state.reason}))
 
@@ -306,10 +308,21 @@ class Runner:
             reason = failure.message if isinstance(failure, ForgeError) else str(failure)
             self.emit(Event("task_failed", node, {"reason": reason}))
             raise
+        except Exception as error:      # a bug, not the task's doing: this task fails with it, the run goes on
+            status = "failed"
+            raise TaskFailure(self._crashed(node, error)) from error
         finally:
             if status != "done":
                 self._settle(node, False)
                 self.ledger.finish_task(ledger_task, status)
+
+    def _crashed(self, node: str, error: BaseException) -> str:
+        """An internal error in a task: the traceback to a crash log, the task's task_failed event; the reason."""
+        from forge.crash import internal_error
+
+        reason = f"internal error: {internal_error(error, f'forge run {self.run_id}, task {node}')}"
+        self.emit(Event("task_failed", node, {"reason": reason, "internal_error": True}))
+        return reason
 
     def _settle(self, node: str, done: bool) -> None:
         future = self.finished.get(node)
