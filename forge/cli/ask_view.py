@@ -112,7 +112,7 @@ def run(st: CliState, prompt: str, *, model: str | None, as_json: bool) -> None:
 
     config = st.config
     terminal = _Terminal(streaming=not as_json)
-    messages = [{"role": "user", "content": prompt}]
+    messages = _messages(st, prompt, decision)
     if any(config.providers[config.models[m].provider].kind != "embedded"
                for m in (decision.model, *decision.escalation)):
         from forge.call.litellm_call import warm_up
@@ -140,6 +140,23 @@ def run(st: CliState, prompt: str, *, model: str | None, as_json: bool) -> None:
             ledger.finish_run(run_id, status)
     latency_ms = (time.perf_counter() - start) * 1000
     _report(decision, outcome, run_id, latency_ms, as_json)
+
+
+def _messages(st: CliState, prompt: str, decision) -> list[dict[str, str]]:
+    """Inside a repository, the prompt with the context `forge context` would build for it (counted with the
+    routed model's tokenizer, within context.max_context_tokens and half the model's window); else the prompt."""
+    if paths.repo_root(st.directory) is None:
+        return [{"role": "user", "content": prompt}]
+    from forge.analyse.request import analyse_task
+    from forge.cli.context_view import build_for
+    from forge.run.prompt import answer_messages
+
+    config = st.config
+    window = config.models[decision.model].context_window or 8192
+    budget = min(config.context.max_context_tokens, max(1000, window // 2))   # room for the answer
+    profile = analyse_task(prompt, known_task_types=frozenset(config.ladders))
+    built = build_for(st, prompt, profile, decision.model, budget)
+    return answer_messages(prompt, built.pack.text())
 
 
 def _report(decision, outcome, run_id: str, latency_ms: float, as_json: bool) -> None:

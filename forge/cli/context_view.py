@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 from forge import paths
 from forge.cli import output
@@ -32,15 +33,53 @@ def run(st: CliState, request: str, *, budget: int | None, model: str | None, mo
         loader.close()
 
 
-def _run(st: CliState, request: str, budget: int | None, model: str | None, mode: str, previous: Path | None,
-         failure: Path | None, full: bool, as_json: bool, loader) -> None:
-    from forge.analyse.request import analyse_task
+class BuiltContext(NamedTuple):
+    """What `forge context` builds for a request, and what it was built with."""
+
+    pack: object            # forge.context.item.ContextPack
+    snapshot: object        # the index snapshot it came from (its stats)
+    root: Path
+    model: str | None       # the model whose tokenizer counted
+    litellm_model: str | None
+    encoding: str
+
+
+def build_for(st: CliState, request: str, profile, target: str | None, budget: int, mode: str = "auto",
+              sent: dict[str, str] | None = None, failure_text: str | None = None, loader=None) -> BuiltContext:
+    """The context forge would send target for the request: `forge context` shows it, `forge ask` sends it."""
     from forge.context.build import SUMMARY_INTENTS, ContextRequest, build_context
     from forge.context.files import line_reader
     from forge.context.index import index_file, open_store, snapshot
     from forge.context.store import index_error
     from forge.context.tokens import TokenCounter, encoding_for
     from forge.providers.keys import configured_key_values
+
+    config = st.config
+    litellm_model = config.models[target].litellm_model if target else None
+    encoding = encoding_for(litellm_model) if litellm_model else "cl100k_base"
+    root = (paths.repo_root(st.directory) or st.directory).resolve()
+    if mode == "auto" and not config.context.summarized:
+        mode = "targeted"               # summaries are switched off; --mode summary still asks for one
+    wants_summary = mode == "summary" or (mode == "auto" and not failure_text and profile.intent in SUMMARY_INTENTS)
+    here = st.directory.resolve()
+    where = here.relative_to(root).as_posix() if here.is_relative_to(root) and here != root else ""
+    store = open_store()
+    try:
+        snap = snapshot(root, store)
+        req = ContextRequest(request, budget, profile.intent, mode, sent or {}, failure_text,
+                             _recent_commits(root) if wants_summary else [], where,
+                             configured_key_values(config, st.directory))
+        pack = build_context(snap, req, line_reader(root), TokenCounter(encoding, store, loader))
+    except sqlite3.DatabaseError as error:
+        raise index_error(index_file(), error) from error
+    finally:
+        store.close()
+    return BuiltContext(pack, snap, root, target, litellm_model, encoding)
+
+
+def _run(st: CliState, request: str, budget: int | None, model: str | None, mode: str, previous: Path | None,
+         failure: Path | None, full: bool, as_json: bool, loader) -> None:
+    from forge.analyse.request import analyse_task
 
     config = st.config
     budget = config.context.max_context_tokens if budget is None else budget
@@ -54,25 +93,9 @@ def _run(st: CliState, request: str, budget: int | None, model: str | None, mode
     failure_text = _read_text(failure, "--failure") if failure else None
     profile = analyse_task(request, known_task_types=frozenset(config.ladders))
     target, target_note = _target_model(st, profile, model)
-    litellm_model = config.models[target].litellm_model if target else None
-    encoding = encoding_for(litellm_model) if litellm_model else "cl100k_base"
-    root = (paths.repo_root(st.directory) or st.directory).resolve()
-    if mode == "auto" and not config.context.summarized:
-        mode = "targeted"               # summaries are switched off; --mode summary still asks for one
-    wants_summary = mode == "summary" or (mode == "auto" and not failure_text and profile.intent in SUMMARY_INTENTS)
-    here = st.directory.resolve()
-    where = here.relative_to(root).as_posix() if here.is_relative_to(root) and here != root else ""
-    store = open_store()
-    try:
-        snap = snapshot(root, store)
-        req = ContextRequest(request, budget, profile.intent, mode, sent, failure_text,
-                             _recent_commits(root) if wants_summary else [], where,
-                             configured_key_values(config, st.directory))
-        pack = build_context(snap, req, line_reader(root), TokenCounter(encoding, store, loader))
-    except sqlite3.DatabaseError as error:
-        raise index_error(index_file(), error) from error
-    finally:
-        store.close()
+    built = build_for(st, request, profile, target, budget, mode, sent, failure_text, loader)
+    pack, snap, root, litellm_model, encoding = built.pack, built.snapshot, built.root, built.litellm_model, \
+        built.encoding
     notes = [*([target_note] if target_note else []), *notes, *pack.notes]
     if as_json:
         output.print_json({

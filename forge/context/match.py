@@ -12,6 +12,7 @@ from forge.context.mentions import Mentions
 # How strongly each kind of mention points at a definition; the order in which the context builder takes them.
 SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0}
 NAMED_FILE_WEIGHT = 5.0
+_WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 # A bare word matching more definitions than this names nothing in particular.
 _MAX_IDENTIFIER_MATCHES = 12
 
@@ -154,5 +155,10 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
         hits = in_named or hits
         for path, definition in hits:
             add(path, definition, SCORES["identifier"] * bonus / math.sqrt(len(hits)), f"mentions the word {word!r}")
+    for path in sorted(named_files - {t.path for t in targets.values()}):
+        # A file named with nothing in it named ("what does pkg/b.py do?"): the file itself, from its first line
+        # (the builder cuts what is too long to its head), not only its signatures.
+        targets[(path, None, 1)] = Target(path, None, NAMED_FILE_WEIGHT, "the request names this file",
+                                          (1, _WHOLE_FILE))
     ordered = sorted(targets.values(), key=lambda t: -t.score)
     return Matches(ordered, dict(file_weights), unmatched, lookup.notes)

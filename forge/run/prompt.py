@@ -41,9 +41,9 @@ def retry_messages(task_text: str, context: str, answer: str, feedback: str,
              "validation undoes the whole edit; blocks that applied before one that did not are kept)."}]
 
 
-ANSWER_SYSTEM = """You are a careful software engineer answering a question about a repository: explain, review or
-answer in prose, from the repository's code below. Do not write edits; nothing you reply is applied to the files.
-Name the files and functions you rely on."""
+ANSWER_SYSTEM = """You are a careful software engineer answering a request about a repository from its code below:
+explain, review or answer in prose, with code where it helps. Nothing you reply is applied to the files, so write
+no search/replace blocks. Name the files and functions you rely on."""
 
 
 def answer_messages(question: str, context: str) -> list[dict[str, str]]:

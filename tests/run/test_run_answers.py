@@ -44,7 +44,7 @@ def test_a_question_is_answered_printed_and_recorded_not_rejected_as_an_edit(for
     requests = chats(fake_provider)
     assert [r.body["model"] for r in requests] == ["small"]
     sent = "\n".join(m["content"] for m in requests[0].body["messages"])
-    assert "def basket_total" in sent      # the question came with the repository's context
+    assert "return round(sum(prices) * (1 - discount), 2)" in sent     # the question came with pkg/b.py's text
     calls = ledger(forge_env, "SELECT model, outcome, validation, task_type FROM calls")
     assert calls == [{"model": "small", "outcome": "ok", "validation": "passed", "task_type": "question"}]
     tasks = ledger(forge_env, "SELECT status FROM tasks")
