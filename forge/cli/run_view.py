@@ -228,8 +228,7 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
                      "p_success": round(decision.p_success, 3), "stop": decision.stop,
                      "reasons": list(decision.reasons)})
     if as_json:
-        output.print_json({"run": None, "dry_run": True, "tasks": rows, "notes": prepared.notes,
-                           "estimated_cost_usd": round(total, 6), "max_concurrent": runner.options.max_concurrent})
+        output.print_json_line(_plan_event(rows, prepared.notes, total, runner.options.max_concurrent).as_json())
         return
     table = output.Table("forge run --dry-run: the plan",
                          ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
@@ -242,6 +241,14 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
     lines.append(f"{len(rows)} task(s), at most {runner.options.max_concurrent} at once, estimated "
                  f"{output.usd(total)}; dry run: nothing was called or changed")
     output.print_lines(lines)
+
+
+def _plan_event(rows: list[dict], notes: list[str], total: float, max_concurrent: int):
+    """The dry run's one event: --json is newline-delimited events in every mode, so the plan is one line too."""
+    from forge.run.events import Event
+
+    return Event("plan", None, {"run": None, "dry_run": True, "tasks": rows, "notes": notes,
+                                "estimated_cost_usd": round(total, 6), "max_concurrent": max_concurrent})
 
 
 class _Display:

@@ -161,8 +161,10 @@ def test_dry_run_lists_the_plan_and_calls_nothing(forge_env, fake_provider):
     fake_provider.respond(answering())
     result = forge_run(forge_env, FULL_REQUEST, "--dry-run", "--json")
     assert result.returncode == 0, result.stderr
-    plan = json.loads(result.stdout)
-    assert plan["dry_run"] is True
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout       # NDJSON, as in every mode of --json: one plan event
+    plan = json.loads(lines[0])
+    assert plan["event"] == "plan" and plan["dry_run"] is True
     assert [t["id"] for t in plan["tasks"]] == ["t1", *MILESTONE_TASKS]
     for task in plan["tasks"]:
         assert (task["model"], task["tier"]) == ("small", "cheap")
