@@ -57,13 +57,15 @@ def train(
     out: Path | None = typer.Option(None, "--out", help="Where to write the trained model (default: "
                                     "router-model.json in forge's data directory).", metavar="PATH"),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first malformed trace line."),
+    force: bool = typer.Option(False, "--force", help="Write the model even below the minimum of data (40 "
+                               "tasks, 20 per model) or without held-out metrics."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fit a text model of P(success | request, model) that the router uses to trade success against cost."""
     from forge.cli import route_learn_view
 
     route_learn_view.train(state(ctx), from_ledger=from_ledger, trace=trace, out=out, strict=strict,
-                           as_json=as_json)
+                           as_json=as_json, force=force)
 
 
 @route_app.command("benchmark")

@@ -33,7 +33,7 @@ def _write(path: Path, data: dict) -> None:
 
 
 def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | None, strict: bool,
-          as_json: bool) -> None:
+          as_json: bool, force: bool = False) -> None:
     if from_ledger == (trace is not None):
         raise UsageError("say what to learn from", "pass exactly one of --from-ledger or --trace FILE")
     target = _target(out)
@@ -61,6 +61,14 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
         data = fit(examples, source, costs_for(config))
     except TrainingError as exc:
         raise UsageError(str(exc), "give more tasks with outcomes") from None
+    from forge.route.train_gate import shortfalls
+
+    short = shortfalls(data)
+    if short and not force:
+        more = ("run more tasks (forge run and forge ask record their outcomes) or train from a trace with "
+                "--trace FILE" if trace is None else "add tasks with outcomes to the trace")
+        raise UsageError(f"too little data to route by: {'; '.join(short)}; nothing was written",
+                         f"{more}, or pass --force to write it anyway")
     _write(target, data)
 
     setting = config.routing.trained_model
@@ -69,7 +77,7 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
     used = (setting == "auto" and target == default_trained_model_file())
     summary = {"out": str(target), "source": source, "tasks": data["tasks"], "skipped_lines": len(skipped),
                "features": len(data["features"]), "c": data["c"], "models": data["models"],
-               "held_out": data["metrics"], "used_by_router": used}
+               "held_out": data["metrics"], "used_by_router": used, "shortfalls": short}
     if as_json:
         output.print_json(summary)
         return
@@ -77,6 +85,7 @@ def train(st: CliState, *, from_ledger: bool, trace: Path | None, out: Path | No
              f"{len(data['features']):,} features, C {data['c']:g}"]
     if skipped:
         lines.append(f"skipped {len(skipped)} malformed line(s)")
+    lines += [f"written with --force despite too little data: {line}" for line in short]
     output.print_lines(lines)
     table = output.Table("per model", ["model", "examples", "success rate", "held-out log loss",
                                        "base-rate log loss", "held-out AUC"])

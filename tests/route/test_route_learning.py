@@ -98,6 +98,66 @@ def test_train_from_the_ledger(forge_env):
     assert summary["models"]["strong"]["success_rate"] > summary["models"]["weak"]["success_rate"]
 
 
+def record_outcomes(forge_env, tasks: list[dict]) -> None:
+    """The tasks' outcomes as forge run leaves them in the ledger: one call per task and model."""
+    from forge.ledger import CallRecord, Ledger
+
+    with Ledger(forge_env.ledger_path) as ledger:
+        run = ledger.start_run("a session")
+        for task in tasks:
+            task_id = ledger.add_task(run, "question", task["request"])
+            for model, outcome in task["outcomes"].items():
+                ledger.record_call(CallRecord(model=model, outcome="ok", run_id=run, task_id=task_id,
+                                              task_type="question", cost_usd=0.001,
+                                              validation="passed" if outcome["success"] else "failed"))
+
+
+def test_too_little_data_is_refused_and_nothing_written_unless_forced(forge_env):
+    """Three tasks in the ledger used to give every model P(success) 1.00 or 0.00, written where the router picks
+    it up, so forge routed by it from then on."""
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    tasks = generate(3, seed=7)
+    for task in tasks:  # each model tried once: the 1.00/0.00 of the report
+        task["outcomes"] = {"weak" if len(task["request"]) % 2 else "strong": {"success": True}}
+    record_outcomes(forge_env, tasks)
+    model_file = forge_env.home / "router-model.json"
+
+    refused = forge_env.run("route", "train", "--from-ledger")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("forge: error: too little data to route by: "), refused.stderr
+    assert "3 task(s) with outcomes, the minimum is 40" in lines[0]
+    assert "the minimum is 20 per model" in lines[0] and "no held-out metrics for" in lines[0]
+    assert "nothing was written" in lines[0] and "pass --force" in lines[0]
+    assert refused.stdout == "" and not model_file.exists()
+    assert run_json(forge_env, "route", "explain", "what does git rebase do?")["trained_model"] is None
+
+    forced = run_json(forge_env, "route", "train", "--from-ledger", "--force")
+    assert forced["used_by_router"] is True and model_file.is_file()
+    assert forced["shortfalls"][0] == "3 task(s) with outcomes, the minimum is 40"
+    assert run_json(forge_env, "route", "explain", "what does git rebase do?")["trained_model"] == str(model_file)
+
+
+def test_a_trace_below_the_minimum_is_refused(forge_env, tmp_path):
+    (forge_env.cwd / "routing.toml").write_text(TWO_MODELS)
+    trace = write_jsonl(tmp_path / "small.jsonl", generate(30, seed=8))
+    refused = forge_env.run("route", "train", "--trace", str(trace), "--out", str(tmp_path / "m.json"))
+    assert refused.returncode == 2 and "30 task(s) with outcomes, the minimum is 40" in refused.stderr
+    assert "add tasks with outcomes to the trace" in refused.stderr
+    assert not (tmp_path / "m.json").exists()
+    enough = run_json(forge_env, "route", "train", "--trace", str(write_jsonl(tmp_path / "ok.jsonl",
+                      generate(60, seed=8))), "--out", str(tmp_path / "m.json"))
+    assert enough["shortfalls"] == [] and set(enough["held_out"]) == {"weak", "strong"}
+
+
+def test_the_readme_example_trace_trains(forge_env, tmp_path):
+    """README's example: 1,000 outcomes of five models, enough for each."""
+    examples = Path(__file__).parents[2] / "examples" / "routing"
+    summary = run_json(forge_env, "-C", str(examples), "route", "train", "--trace", str(examples / "train.jsonl"),
+                       "--out", str(tmp_path / "router-model.json"))
+    assert summary["tasks"] == 1000 and summary["shortfalls"] == [] and len(summary["held_out"]) == 5
+
+
 def test_plot_writes_a_png_of_the_sweep(forge_env, lab, tmp_path):
     _, test = lab
     out = tmp_path / "curve.png"
@@ -250,7 +310,7 @@ def test_answers_without_validation_count_as_successes(forge_env):
             ledger.record_call(CallRecord(model="weak", outcome="ok", run_id=run, task_id=task,
                                           task_type="question", cost_usd=0.0))
     assert explain_decision(forge_env, "what does git rebase do?")["model"]
-    summary = run_json(forge_env, "route", "train", "--from-ledger")
+    summary = run_json(forge_env, "route", "train", "--from-ledger", "--force")  # 3 tasks: below the minimum
     assert summary["models"]["weak"]["success_rate"] == 1.0
 
 
