@@ -28,6 +28,27 @@ def test_log_lists_forge_commits_newest_first_with_their_trailers(forge_env):
     assert "\x1b[" not in result.stdout
 
 
+REAL_VALIDATION = ("syntax ok (2 files); build ok (python -m compileall -q calc; python -c 'import calc.ops'); "
+                   "test ok (14 passed; 1 failing before the run, excused: "
+                   "tests/test_ops.py::test_divide_by_zero_is_a_value_error); lint skipped (no ruff on PATH)")
+
+
+def test_log_keeps_its_columns_short_and_the_details_in_json(forge_env):
+    subject_run = "r-" + "long-subject-" * 7
+    forge_commit(forge_env.cwd, subject_run, {"app.py": "v1\n"}, validation=REAL_VALIDATION)
+
+    result = forge_env.run("log")
+
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[2]
+    # Before, the row was as wide as the whole validation text (over 300 characters).
+    assert len(row) <= 150, (len(row), row)
+    assert "syntax, build, test ok; lint skipped" in row and "compileall" not in row
+    assert f"forge: {subject_run[:20]}" in row and row.rstrip().endswith("…")
+    data = json.loads(forge_env.run("log", "--json").stdout)
+    assert data["commits"][0]["validation"] == REAL_VALIDATION
+
+
 def test_log_json_and_limit(forge_env):
     repo = forge_env.cwd
     sha = forge_commit(repo, "r1", {"app.py": "v1\n"}, cost=None)
