@@ -38,6 +38,10 @@ class ProviderError(ForgeError):
     """A model provider could not be reached or answered with something unusable."""
 
 
+class NothingCallable(ForgeError):
+    """No model the task may use can be called from here: no key, no server, nothing installed. Setup, not budget."""
+
+
 class LedgerError(ForgeError):
     """The ledger database cannot be opened or written."""
 

@@ -26,6 +26,8 @@ BUDGET_HINT = "wait for tomorrow, raise budgets.stop_threshold_usd, or use $0 mo
 class Caller:
     """Calls models by their routing.toml name and records each call in the ledger under one run id."""
 
+    stop_hint = BUDGET_HINT  # the fix for a stop at the threshold; forge run --budget names its flag instead
+
     def __init__(self, config: Config, ledger: Ledger, run_id: str, directory: Path, guard: SpendGuard,
                  timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.config = config
@@ -60,12 +62,12 @@ class Caller:
         provider = self.config.providers[model.provider]
         refusal = self.guard.refusal(model)
         if refusal:
-            raise BudgetStop(refusal, BUDGET_HINT)
+            raise BudgetStop(refusal, self.stop_hint)
         limiter = limiter_for(provider)
         tokens = estimate_input_tokens(messages) + model.max_output_tokens
         too_large = limiter.too_large(tokens) if limiter else None
-        if too_large:
-            return CallResult("", 0, 0, 0, 0.0, 0.0, "rate_limit", too_large), None
+        if too_large:  # no minute can ever hold it: not sent, not retried (retry.FINAL), not the provider's fault
+            return CallResult("", 0, 0, 0, 0.0, 0.0, "too_large", too_large), None
         reservation, quota = self._reserve(model, provider, messages)
         if quota:
             return CallResult("", 0, 0, 0, 0.0, 0.0, "quota", quota), None
@@ -128,7 +130,8 @@ class Caller:
         if refusal is not None:
             if refusal.kind == "quota":
                 return None, refusal.message
-            raise BudgetStop(refusal.message, BUDGET_HINT)
+            raise BudgetStop(refusal.message, self.stop_hint if refusal.kind == "stop" else
+                             f"wait for tomorrow, or raise budgets.per_model_daily_usd.{model.name}")
         if crosses_warning(self.config.budgets, held, amount):
             warn_once(f"today's spend is nearing the budget: {usd(held.spent_usd + amount)} with this call's "
                       f"worst case, warn threshold {usd(self.config.budgets.warn_threshold_usd)}")

@@ -15,8 +15,8 @@ WINDOW_S = 60.0
 COOL_DOWN_S = 30.0  # open this long before one probe call is let through (half-open)
 
 # Failures that say nothing about the provider's health: the prompt or the request was at fault, or nothing
-# was sent (the daily quota).
-NOT_THE_PROVIDER = frozenset({"context_window", "content_policy", "bad_request", "quota"})
+# was sent (the daily quota, a request over the tpm).
+NOT_THE_PROVIDER = frozenset({"context_window", "content_policy", "bad_request", "quota", "too_large"})
 
 
 class CircuitBreaker:

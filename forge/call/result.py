@@ -18,6 +18,7 @@ ERROR_KINDS = (
     "empty",  # a well-formed answer with no text
     "quota",  # not sent: the provider's requests_per_day is used up today (counted from the ledger)
     "truncated",  # a streamed answer that stopped before its end: never taken as a (partial) answer
+    "too_large",  # not sent: the request plus max_tokens is more than the provider's tpm, so no minute holds it
 )
 
 

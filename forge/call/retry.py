@@ -11,9 +11,9 @@ from forge.call.result import CallResult
 TRANSIENT = frozenset({"timeout", "connection", "rate_limit", "server_error", "truncated"})
 # Failures of this one answer, not of the provider: one more try, then move on.
 ONCE = frozenset({"malformed", "empty"})
-# Failures another try cannot mend (the prompt, the key, the request itself, today's quota): the next model,
-# at once.
-FINAL = frozenset({"context_window", "content_policy", "auth", "bad_request", "quota"})
+# Failures another try cannot mend (the prompt, the key, the request itself, today's quota, a request larger than
+# the provider's tokens per minute): the next model, at once.
+FINAL = frozenset({"context_window", "content_policy", "auth", "bad_request", "quota", "too_large"})
 
 MAX_ATTEMPTS_PER_MODEL = 3  # including the first
 BASE_DELAY_S = 0.5

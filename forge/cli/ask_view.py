@@ -10,7 +10,7 @@ from forge import paths
 from forge.cli import output
 from forge.cli.model_choice import check_usable_model
 from forge.cli.state import CliState
-from forge.cli.usable import unavailable_models
+from forge.cli.usable import availability_here, unavailable
 from forge.errors import BudgetStop, TaskFailed, UsageError
 
 # What to do about the last failure when every model failed, by its error kind.
@@ -22,7 +22,7 @@ FIXES = {
     "connection": "check that the provider is reachable (forge doctor)",
     "context_window": "shorten the prompt, or enable a model with a larger context window",
     "content_policy": "rephrase the request",
-    "bad_request": "check the model names in routing.toml (forge models list)",
+    "bad_request": "check the model names in routing.toml (forge models)",
 }
 DEFAULT_FIX = "try again later, or pass --model to pick another model"
 
@@ -43,16 +43,17 @@ def _decide(st: CliState, prompt: str, model: str | None):
     from forge.call.circuit import process_breaker
 
     router_state, observed = from_ledger(config, paths.ledger_file())
+    availability = availability_here(st)
     router_state = router_state._replace(open_circuits=process_breaker().open_circuits(),
-                                         unavailable=unavailable_models(st))
+                                         unavailable=unavailable(availability))
     decision = route(profile, config, router_state, observed, load_trained_model(st.loaded()))
     if decision.model is None:
         if decision.stop:
-            from forge.call.caller import BUDGET_HINT
+            from forge.route.refusal import refusal_error
 
-            raise BudgetStop(decision.stop, BUDGET_HINT)
+            raise refusal_error(decision, availability)
         raise UsageError(f"no model can take this request ({'; '.join(decision.reasons[-2:])})",
-                         "check `forge models list`, or pass --model MODEL")
+                         "check `forge models`, or pass --model MODEL")
     return decision
 
 

@@ -17,14 +17,21 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
 
     if not request.strip():
         raise UsageError("the request is empty", 'describe the work, e.g. forge route explain "fix the build"')
+    from forge.cli.usable import availability_here, unavailable
+    from forge.route.refusal import refusal_error
+
     config = st.config
     graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders))
     router_state, observed = from_ledger(config, paths.ledger_file())
+    # Which models can be called here, as forge run and forge ask see it: the same decision, the same refusal.
+    availability = availability_here(st)
+    router_state = router_state._replace(unavailable=unavailable(availability))
     predictor = load_trained_model(st.loaded(), trained_model)
     tasks = []
     for task_id in graph.nodes:
         task = graph.nodes[task_id]["task"]
         decision = route(task.profile, config, router_state, observed, predictor)
+        refusal = refusal_error(decision, availability) if decision.stop else None
         p = task.profile
         tasks.append({
             "id": task_id, "text": p.text, "source": task.source, "after": sorted(graph.predecessors(task_id)),
@@ -35,7 +42,9 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
             "decision": {"task_type": decision.task_type, "model": decision.model, "tier": decision.tier,
                          "escalation": list(decision.escalation), "estimated_cost_usd": decision.estimated_cost_usd,
                          "p_success": round(decision.p_success, 4), "stop": decision.stop,
-                         "reasons": list(decision.reasons)},
+                         "stop_kind": decision.stop_kind, "reasons": list(decision.reasons),
+                         "refusal": None if refusal is None else {
+                             "error": refusal.one_line(), "exit_code": refusal.exit_code}},
         })
     if as_json:
         output.print_json({"request": request, "notes": graph.graph["notes"],
@@ -52,7 +61,8 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
         lines.append(f"{t['id']}{after}: {t['text']}")
         lines.append(f"  analysis: {a['intent']}, {a['complexity']} (confidence {a['confidence']:.2f})"
                      f"{', critical' if a['critical'] else ''}, ~{a['input_tokens']:,} tokens in")
-        target = d["model"] or ("no model (a tool)" if d["tier"] == "none" else f"nothing: {d['stop']}")
+        target = d["model"] or ("no model (a tool)" if d["tier"] == "none" else
+                                f"nothing: {d['refusal']['error'] if d['refusal'] else d['stop']}")
         lines.append(f"  route: {target}" + (f" [{d['tier']}]" if d["model"] else "")
                      + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else "")
                      + f", est. {output.usd(d['estimated_cost_usd'])}")

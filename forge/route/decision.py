@@ -30,5 +30,11 @@ class RoutingDecision(NamedTuple):
     estimated_cost_usd: float
     p_success: float
     reasons: tuple[str, ...]
-    stop: str | None = None  # why routing refused (budget stop), else None
+    stop: str | None = None  # why routing refused, else None
     escalation_p: tuple[float, ...] = ()  # P(success) of each escalation model, as the router saw it
+    # What kind of refusal `stop` is, for the error the user sees (forge/route/refusal.py): "budget" (today's
+    # stop threshold), "cap" (models' daily caps or providers' daily quotas), "unusable" (nothing on the ladder
+    # can be called here: no key, no server, not installed, disabled), "too_large" (no usable model takes this
+    # many tokens) or "circuits" (every usable model's provider is failing).
+    stop_kind: str | None = None
+    unusable: tuple[str, ...] = ()  # with "unusable": the ladder's models that cannot be called here

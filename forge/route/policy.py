@@ -66,6 +66,17 @@ def _expand_uncached(config: Config, ladder: tuple[str, ...]) -> list[ModelConfi
     return list(seen.values())
 
 
+def fits_tpm(config: Config, model: ModelConfig, input_tokens: int) -> bool:
+    """Whether a request of input_tokens, with the model's max_tokens, fits its provider's tokens per minute."""
+    tpm = config.providers[model.provider].tpm
+    return tpm is None or input_tokens + model.max_output_tokens <= tpm
+
+
+def _configured_on(config: Config, ladder: tuple[str, ...]) -> tuple[str, ...]:
+    """Every model the ladder names, by name or tier, enabled or not: what a ladder with no enabled model lacks."""
+    return tuple(m.name for m in config.models.values() if m.name in ladder or m.tier in ladder)
+
+
 def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) -> list[ModelConfig]:
     kept = [m for m in models if keep(m)]
     if len(kept) != len(models):
@@ -135,18 +146,34 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
                        f"{' > '.join(config.ladders['default'])}")
         task_type, ladder = "default", config.ladders["default"]
         models = _expand(config, ladder)
+    if not models or all(m.name in state.unavailable for m in models):
+        # Nothing on the ladder can be called from here: a setup problem (a key, a server, an install), not a
+        # budget one; the CLI says which, as doctor does.
+        unusable = tuple(m.name for m in models) or _configured_on(config, ladder)
+        reasons.append(f"no model on the {task_type} ladder can be called here"
+                       + (f": skipped {', '.join(unusable)}" if unusable else ": it has no enabled model"))
+        return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons),
+                               stop=f"no model on the {task_type} ladder can be called here", stop_kind="unusable",
+                               unusable=unusable)
     limits = [
-        (lambda m: m.name not in state.unavailable, "not usable here"),
-        (lambda m: m.name not in state.open_circuits, "provider failing (circuit open)"),
+        (lambda m: m.name not in state.unavailable, "not usable here", "unusable"),
+        (lambda m: m.name not in state.open_circuits, "provider failing (circuit open)", "circuits"),
         (lambda m: state.spent_by_model.get(m.name, 0.0) < budgets.per_model_daily_usd.get(m.name, float("inf")),
-         "daily cap reached"),
-        (lambda m: state.requests_left_today.get(m.provider, 1) > 0, "free-tier quota used up today"),
+         "daily cap reached", "cap"),
+        (lambda m: state.requests_left_today.get(m.provider, 1) > 0, "free-tier quota used up today", "cap"),
+        # A request over the provider's tokens-per-minute limit can never be sent: the caller would refuse it.
+        (lambda m: fits_tpm(config, m, profile.input_tokens),
+         f"~{profile.input_tokens:,} tokens + max_output_tokens exceed the provider's tpm", "too_large"),
     ]
-    for keep, why in limits:
+    emptied_by: tuple[str, str] | None = None  # (kind, reason) of the limit that left no model
+    for keep, why, kind in limits:
+        before = models
         models = _filter(models, keep, why, reasons)
+        if before and not models and emptied_by is None:
+            emptied_by = kind, reasons[-1]
 
     def usable(m: ModelConfig) -> bool:
-        return all(keep(m) for keep, _ in limits)
+        return all(keep(m) for keep, _, _ in limits)
 
     needed = sum(tokens)
     fitting = _filter(models, lambda m: m.context_window >= needed, f"{needed:,} tokens do not fit", reasons)
@@ -158,6 +185,8 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         fitting = sorted(wide, key=lambda m: call_cost(m, *tokens))[:1]
         if fitting:
             reasons.append(f"no model on the ladder fits {needed:,} tokens: long-context {fitting[0].name}")
+        else:
+            emptied_by = "too_large", f"no usable model has a context window of {needed:,} tokens"
     models = fitting
 
     spent_share = state.spent_today_usd / budgets.daily_budget_usd if budgets.daily_budget_usd else 1.0
@@ -166,13 +195,15 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         if not models:
             return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons),
                                    stop=f"spent ${state.spent_today_usd:.2f} of the ${budgets.stop_threshold_usd:.2f} "
-                                        "stop threshold today")
+                                        "stop threshold today", stop_kind="budget")
     elif spent_share > FREE_ONLY_SHARE and any(call_cost(m, *tokens) == 0.0 for m in models):
         models = _filter(models, lambda m: call_cost(m, *tokens) == 0.0,
                          f"{spent_share:.0%} of today's budget spent: $0 models only", reasons)
     if not models:
+        kind, why = emptied_by or ("cap", "no usable model")
         reasons.append("no model on the ladder can be used")
-        return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons), stop="no usable model")
+        return RoutingDecision(task_type, None, None, (), 0.0, 0.0, tuple(reasons), stop=f"no usable model ({why})",
+                               stop_kind=kind)
 
     learned = predictor is not None and any(predictor.knows(m.name) for m in models)
     if profile.low_confidence and learned:

@@ -90,10 +90,20 @@ def _model_checks(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
         if usable != {"none"} and not usable.intersection(ladder):
             checks.append(Check("ladder", task_type, WARN, f"no usable model on {', '.join(ladder)}",
                                 "set an API key or pull a local model for one of those tiers"))
-    if usable == {"none"}:
-        checks.append(Check("model", "any", WARN, "no model can be called from here",
-                            "set one API key (e.g. GROQ_API_KEY, free) or start Ollama; see `forge models`"))
     return checks
+
+
+def _callable_check(loaded: LoadedConfig, directory: Path, probes) -> list[Check]:
+    """With no model that can be called, forge can do nothing but tool tasks: broken, in the words forge ask and
+    forge run use for it."""
+    from forge.route.refusal import SEE_DOCTOR, nothing_callable
+
+    config = loaded.config
+    availability = {m.name: model_availability(config, m, directory, probes) for m in config.models.values()}
+    if any(a.available for a in availability.values()):
+        return []
+    error = nothing_callable(availability)
+    return [Check("model", "any", FAIL, error.message, error.hint.removesuffix(SEE_DOCTOR))]
 
 
 def _environment_checks() -> list[Check]:
@@ -125,4 +135,5 @@ def _tool_checks(directory: Path) -> list[Check]:
 def run_checks(loaded: LoadedConfig, directory: Path) -> list[Check]:
     probes = probe_ollama_providers(loaded.config)
     return [*_config_checks(loaded), *_ledger_checks(), *_provider_checks(loaded, directory, probes),
-            *_model_checks(loaded, directory, probes), *_environment_checks(), *_tool_checks(directory)]
+            *_model_checks(loaded, directory, probes), *_callable_check(loaded, directory, probes),
+            *_environment_checks(), *_tool_checks(directory)]

@@ -118,7 +118,7 @@ def test_a_request_larger_than_the_tpm_is_never_sent(fake_provider, tmp_path):
         caller = Caller(loaded, ledger, ledger.start_run("test"), tmp_path, SpendGuard(loaded.budgets))
         result, _ = asyncio.run(caller.call("m", MESSAGES))
         assert ledger.count_calls() == 0
-    assert result.error_kind == "rate_limit" and "more than the provider's tpm of 50" in result.error_detail
+    assert result.error_kind == "too_large" and "more than the provider's tpm of 50" in result.error_detail
     assert fake_provider.requests == []
 
 
