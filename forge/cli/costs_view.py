@@ -9,18 +9,21 @@ from forge.budget import budget_status
 from forge.cli import output
 from forge.cli.state import CliState
 from forge.errors import UsageError
-from forge.ledger.queries import GROUPINGS, Usage, usage
+from forge.ledger.queries import GROUPINGS, BaselineTokens, Usage, baseline_tokens, usage
 from forge.report.costs import CostReport, TimeRange, build_report, parse_day, report_as_dict, time_range
 
 
-def _usages(by: str, rng: TimeRange, today: date) -> tuple[list[Usage], list[Usage]]:
+def _usages(by: str, rng: TimeRange, today: date, baseline: str | None
+            ) -> tuple[list[Usage], list[Usage], list[BaselineTokens]]:
     ledger_path = paths.ledger_file()
     if not ledger_path.exists():  # a read-only command does not create the ledger
-        return [], []
+        return [], [], []
     from forge.ledger import Ledger
 
     with Ledger(ledger_path) as ledger:
-        return usage(ledger.db, by, *rng.bounds()), usage(ledger.db, "model", today.isoformat(), None)
+        since, until = rng.timestamps()
+        baselines = baseline_tokens(ledger.db, baseline, by, since_ts=since, until_ts=until) if baseline else []
+        return usage(ledger.db, by, *rng.bounds()), usage(ledger.db, "model", today.isoformat(), None), baselines
 
 
 def run(st: CliState, *, today: bool, period: str | None, since: str | None, until: str | None, by: str,
@@ -37,10 +40,11 @@ def run(st: CliState, *, today: bool, period: str | None, since: str | None, unt
     rng = time_range(period or "day", parse_day(since, "--since") if since else None,
                      parse_day(until, "--until") if until else None, day)
     config = st.config
-    rows, today_by_model = _usages(by, rng, day)
+    baseline = config.baseline_model()
+    rows, today_by_model, baselines = _usages(by, rng, day, baseline.name if baseline else None)
     budget = budget_status(config.budgets, {u.key: u.cost_usd for u in today_by_model},
                            sum(u.unknown_price_calls for u in today_by_model))
-    report = build_report(rng, by, rows, config.baseline_model(), budget)
+    report = build_report(rng, by, rows, baseline, budget, baselines)
     if as_json:
         output.print_json(report_as_dict(report))
     elif as_csv:
@@ -53,7 +57,7 @@ def run(st: CliState, *, today: bool, period: str | None, since: str | None, unt
 
 def _print_text(report: CostReport) -> None:
     table = output.Table(f"forge costs: {report.range.label}, by {report.group_by}",
-                         [report.group_by, "calls", "errors", "input tok", "output tok", "cost", "all-premium",
+                         [report.group_by, "calls", "errors", "input tok", "output tok", "cost", "baseline",
                           "saved"])
     for row in (*report.rows, report.total):
         u = row.usage
@@ -74,8 +78,11 @@ def _print_text(report: CostReport) -> None:
     lines += [f"cap {c.model}: spent {output.usd(c.spent_usd)} of {output.usd(c.cap_usd)}"
               + (" (reached)" if c.reached else "") for c in b.model_caps]
     if report.baseline_model and report.savings_pct is not None:
-        lines.append(f"saved {output.usd(report.total.savings_usd)} ({report.savings_pct:.1f}%) against "
-                     f"pricing the same tokens on {report.baseline_model}")
+        saved = report.total.savings_usd or 0.0
+        what = (f"saved {output.usd(saved)} ({report.savings_pct:.1f}%) against" if saved >= 0 else
+                f"cost {output.usd(-saved)} ({-report.savings_pct:.1f}%) more than")
+        lines.append(f"{what} {report.baseline_model} doing each of the {report.baseline_tasks} task(s) by itself "
+                     f"({report.baseline_basis}); each task counts in the group of the call that ended it")
     unknown = report.total.usage.unknown_price_calls
     if unknown:
         lines.append(f"{unknown} call(s) had no known price and are not in the spend above; "

@@ -333,10 +333,21 @@ class _Display:
                 if task.answer is not None:
                     print(f"{task.id} ({task.answered_by}): {task.text}\n\n{task.answer.strip()}\n", flush=True)
             s = self.view.summary()
-            saved = (f", {output.usd(s['all_premium_usd'])} with the premium baseline for every call"
-                     if s["all_premium_usd"] else "")
+            saved = _against_baseline(s, self.view.baseline_model)
             print(f"forge: run {s['run']} {status}: {_counts(s)}, {s['commits']} commit(s), cost "
                   f"{output.usd(s['cost_usd'])}{saved}", flush=True)
+
+
+def _against_baseline(summary: dict, model: str) -> str:
+    """What the baseline model would have spent on the run's tasks by itself, and how that is known."""
+    from forge.report.costs import baseline_basis
+
+    if not summary["baseline_usd"] or not model:
+        return ""
+    difference = summary["baseline_usd"] - summary["cost_usd"]
+    verdict = f"saved {output.usd(difference)}" if difference >= 0 else f"cost {output.usd(-difference)} more"
+    return (f"; {model} by itself: {output.usd(summary['baseline_usd'])} "
+            f"({baseline_basis(model, summary['baseline_tasks'], summary['baseline_measured'])}), so forge {verdict}")
 
 
 def _counts(summary: dict) -> str:

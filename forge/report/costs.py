@@ -1,14 +1,15 @@
-"""The `forge costs` report: spend per group, budget status and savings against an all-premium baseline. Pure."""
+"""The `forge costs` report: spend per group, budget status and savings against the baseline model doing each task
+by itself. Pure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from forge.budget import BudgetStatus
 from forge.config.schema import ModelConfig
 from forge.errors import UsageError
-from forge.ledger.queries import Usage
+from forge.ledger.queries import BaselineTokens, Usage
 
 PERIODS = ("day", "week", "month", "all")
 
@@ -22,6 +23,12 @@ class TimeRange(NamedTuple):
 
     def bounds(self) -> tuple[str | None, str | None]:
         return (self.first.isoformat() if self.first else None, self.end.isoformat() if self.end else None)
+
+    def timestamps(self) -> tuple[float | None, float | None]:
+        """The bounds as Unix times: local midnight at the start of each day."""
+        def midnight(day: date | None) -> float | None:
+            return datetime(day.year, day.month, day.day).timestamp() if day else None
+        return midnight(self.first), midnight(self.end)
 
 
 def parse_day(text: str, flag: str) -> date:
@@ -60,8 +67,25 @@ def price_tokens(model: ModelConfig, input_tokens: int, output_tokens: int, cach
     return (fresh * model.input_price + cached_tokens * cache_price + output_tokens * model.output_price) / 1e6
 
 
+def baseline_usd(model: ModelConfig, tokens: BaselineTokens) -> float:
+    """USD for what the baseline model takes, alone, for the tasks in tokens (ledger/queries.baseline_tokens)."""
+    return price_tokens(model, tokens.input_tokens, tokens.output_tokens, min(tokens.cached_tokens,
+                                                                            tokens.input_tokens))
+
+
+def baseline_basis(model: str, tasks: int, measured: int) -> str:
+    """How the baseline was reached, in words: measured where the baseline model answered, else estimated."""
+    estimated = (f"estimated as one call a task: its first prompt in and its accepted answer out, at {model}'s "
+                 "prices")
+    if measured == tasks:
+        return f"measured: {model} answered in every task, its own calls counted"
+    if not measured:
+        return estimated
+    return f"measured for {measured} of {tasks} tasks ({model} answered there), the rest {estimated}"
+
+
 class CostRow(NamedTuple):
-    """One group of the report, with what the same tokens would cost on the baseline model."""
+    """One group of the report, with what the baseline model would spend on its tasks by itself."""
 
     key: str
     usage: Usage
@@ -81,6 +105,12 @@ class CostReport(NamedTuple):
     total: CostRow
     baseline_model: str | None
     budget: BudgetStatus
+    baseline_tasks: int = 0         # the tasks the baseline is reached for, and how many of them measured
+    baseline_measured: int = 0
+
+    @property
+    def baseline_basis(self) -> str:
+        return baseline_basis(self.baseline_model or "", self.baseline_tasks, self.baseline_measured)
 
     @property
     def savings_pct(self) -> float | None:
@@ -94,16 +124,22 @@ def _total(usages: list[Usage]) -> Usage:
 
 
 def build_report(time_range_: TimeRange, group_by: str, usages: list[Usage],
-                 baseline: ModelConfig | None, budget: BudgetStatus) -> CostReport:
-    def row(u: Usage) -> CostRow:
+                 baseline: ModelConfig | None, budget: BudgetStatus,
+                 baselines: list[BaselineTokens] = ()) -> CostReport:
+    """baselines: the baseline model's tokens per group (each task in the group of the call that ended it)."""
+    by_key = {b.key: b for b in baselines}
+    empty = BaselineTokens("", 0, 0, 0, 0, 0)
+    total = BaselineTokens("total", *(sum(getattr(b, f) for b in baselines) for f in BaselineTokens._fields[1:]))
+
+    def row(u: Usage, tokens: BaselineTokens) -> CostRow:
         # Calls of unknown price are left out of the baseline; a group of only those has no savings to show.
         if baseline is None or (u.calls and u.unknown_price_calls == u.calls):
             return CostRow(u.key, u, None)
-        return CostRow(u.key, u, price_tokens(baseline, u.priced_input_tokens, u.priced_output_tokens,
-                                              u.priced_cached_tokens))
+        return CostRow(u.key, u, baseline_usd(baseline, tokens))
 
-    return CostReport(time_range_, group_by, tuple(row(u) for u in usages), row(_total(usages)),
-                      baseline.name if baseline else None, budget)
+    return CostReport(time_range_, group_by, tuple(row(u, by_key.get(u.key, empty)) for u in usages),
+                      row(_total(usages), total), baseline.name if baseline else None, budget, total.tasks,
+                      total.measured_tasks)
 
 
 def report_as_dict(report: CostReport) -> dict:
@@ -129,6 +165,8 @@ def report_as_dict(report: CostReport) -> dict:
         "total": total,
         "baseline_model": report.baseline_model,
         "savings_pct": None if report.savings_pct is None else round(report.savings_pct, 2),
+        "baseline": {"tasks": report.baseline_tasks, "measured_tasks": report.baseline_measured,
+                     "estimated": report.baseline_measured < report.baseline_tasks, "basis": report.baseline_basis},
         "budget": {
             "spent_today_usd": round(float(b.spent_usd), 6), "remaining_usd": round(b.remaining_usd, 6),
             "daily_budget_usd": b.daily_budget_usd, "warn_threshold_usd": b.warn_threshold_usd,

@@ -38,7 +38,8 @@ class TaskView:
     attempts: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
-    baseline_usd: float = 0.0  # the same tokens priced at the baseline (all-premium) model
+    baseline_usd: float = 0.0  # what the baseline model would spend on the task by itself (forge costs' rule)
+    baseline_measured: bool = False  # the baseline model answered in this task: its own calls, not an estimate
     commits: list[str] = field(default_factory=list)
     note: str = ""
     answer: str | None = None  # a question's or a review's answer, by the model that gave it
@@ -56,6 +57,9 @@ class RunView:
     branch_commits: int | None = None   # when known (from git): what the run branch holds, resumes included
     cost_before_usd: float = 0.0        # what the run spent before a resume (from the ledger)
     baseline_before_usd: float = 0.0
+    baseline_before_tasks: int = 0
+    baseline_before_measured: int = 0
+    baseline_model: str = ""            # what savings are measured against (budgets.baseline_model)
 
     def apply(self, event: Event) -> None:
         data, task = event.data, self.tasks.get(event.task or "")
@@ -63,6 +67,9 @@ class RunView:
             self.run_id = data["run"]
             self.cost_before_usd = data.get("cost_before_usd") or 0.0
             self.baseline_before_usd = data.get("baseline_before_usd") or 0.0
+            self.baseline_before_tasks = data.get("baseline_before_tasks") or 0
+            self.baseline_before_measured = data.get("baseline_before_measured") or 0
+            self.baseline_model = data.get("baseline_model") or ""
             self.tasks = {t["id"]: TaskView(t["id"], t["text"]) for t in data["tasks"]}
             for done in data.get("resumed_done", []):
                 self.tasks[done].state = "done"
@@ -83,7 +90,9 @@ class RunView:
                 task.cost_known = False
             else:
                 task.cost_usd += data["cost_usd"]
-            task.baseline_usd += data.get("baseline_usd") or 0.0
+            # Each attempt carries the task's baseline so far (from its calls in the ledger): the last one holds.
+            task.baseline_usd = data.get("baseline_usd") or 0.0
+            task.baseline_measured = bool(data.get("baseline_measured"))
             task.state = "running"
         elif event.kind == "answer":
             task.answer, task.answered_by = data["text"], data["model"]
@@ -102,11 +111,14 @@ class RunView:
         states = [t.state for t in self.tasks.values()]
         cost = self.cost_before_usd + sum(t.cost_usd for t in self.tasks.values())
         baseline = self.baseline_before_usd + sum(t.baseline_usd for t in self.tasks.values())
+        priced = [t for t in self.tasks.values() if t.attempts]
         return {"run": self.run_id, "status": self.status, "tasks": len(states),
                 "done": states.count("done"), "failed": states.count("failed"), "skipped": states.count("skipped"),
                 "cancelled": states.count("cancelled"),
                 "commits": self.branch_commits if self.branch_commits is not None
                 else sum(len(t.commits) for t in self.tasks.values()),
                 "cost_usd": round(cost, 6), "cost_known": all(t.cost_known for t in self.tasks.values()),
-                "all_premium_usd": round(baseline, 6),
+                "baseline_usd": round(baseline, 6),
+                "baseline_tasks": self.baseline_before_tasks + len(priced),
+                "baseline_measured": self.baseline_before_measured + sum(t.baseline_measured for t in priced),
                 "saved_usd": round(baseline - cost, 6) if baseline else None}

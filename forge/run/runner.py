@@ -21,7 +21,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
@@ -142,6 +141,7 @@ class Runner:
         self.pool = ThreadPoolExecutor(max_workers=options.max_concurrent + 2, thread_name_prefix="forge-run")
         self.caller = None
         self.task_texts: dict[str, str] = {}     # ledger task id -> the task's text (a replay's key)
+        self.ledger_tasks: dict[str, str] = {}   # task -> its ledger task id now (its calls price its baseline)
 
     # ---------------------------------------------------------------- the run
 
@@ -165,7 +165,7 @@ class Runner:
             "run": self.run_id, "request": self.prepared.request, "branch": self.integration.branch,
             "resumed": self.prepared.resumed, "resumed_done": sorted(self.prepared.done),
             "replay": str(self.options.replay.path) if self.options.replay else None,
-            **self._spent_before(),
+            **self._spent_before(), "baseline_model": getattr(self.config.baseline_model(), "name", None),
             "failing_before": sorted(self.known_failures), "notes": self.prepared.notes,
             "tasks": [{"id": t.id, "text": t.text, "type": t.task_type, "deps": list(t.deps), "source": t.source}
                       for t in self.prepared.tasks]}))
@@ -233,6 +233,7 @@ class Runner:
             raise TaskFailure(f"not started: {self.stopped.message}")
         ledger_task = self.ledger.add_task(self.run_id, task.task_type, task.text[:500])
         self.task_texts[ledger_task] = task.text
+        self.ledger_tasks[node] = ledger_task
         self.ledger.task_running(ledger_task, node)
         if node not in self.speculative:
             self.started.append(node)
@@ -508,7 +509,7 @@ class Runner:
             "model": attempt.model, "tier": model.tier, "step": attempt.step, "error_kind": attempt.error_kind,
             "error_detail": attempt.error_detail, "rejected": attempt.rejected[:2000],
             "input_tokens": attempt.input_tokens, "output_tokens": attempt.output_tokens,
-            "cost_usd": attempt.cost_usd, "baseline_usd": self._baseline_cost(attempt),
+            "cost_usd": attempt.cost_usd, **self._baseline(task_id=self.ledger_tasks.get(task_id, "")),
             "latency_ms": round(attempt.latency_ms, 1)}))
 
     # ---------------------------------------------------------------- routing
@@ -557,11 +558,12 @@ class Runner:
         """What earlier processes of a resumed run spent, from the ledger, and the same tokens at the baseline."""
         if not self.prepared.resumed:
             return {}
-        cost, tokens_in, tokens_out = self.ledger.db.execute(
-            "SELECT coalesce(sum(cost_usd), 0), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0) "
-            "FROM calls WHERE run_id = ?", (self.run_id,)).fetchone()
-        baseline = self._baseline_cost(SimpleNamespace(input_tokens=tokens_in, output_tokens=tokens_out))
-        return {"cost_before_usd": round(cost, 6), "baseline_before_usd": round(baseline, 6)}
+        cost, = self.ledger.db.execute("SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE run_id = ?",
+                                       (self.run_id,)).fetchone()
+        before = self._baseline(run_id=self.run_id)
+        return {"cost_before_usd": round(cost, 6), "baseline_before_usd": before["baseline_usd"],
+                "baseline_before_tasks": before["baseline_tasks"],
+                "baseline_before_measured": before["baseline_measured"]}
 
     def branch_commits(self) -> int:
         from forge.commit.git import git
@@ -569,11 +571,19 @@ class Runner:
         tree = self.integration
         return len(git(tree.path, "rev-list", f"{tree.base}..refs/heads/{tree.branch}").split()) if tree else 0
 
-    def _baseline_cost(self, attempt) -> float:
-        baseline = self.config.models.get(self.config.budgets.baseline_model or "")
+    def _baseline(self, **which) -> dict:
+        """What the baseline model would spend by itself on a task (task_id) or a run's tasks (run_id), from
+        their calls in the ledger (ledger/queries.baseline_tokens, the rule `forge costs` uses), and on how many
+        tasks that is measured rather than estimated."""
+        from forge.ledger.queries import baseline_tokens
+        from forge.report.costs import baseline_usd
+
+        baseline = self.config.baseline_model()
         if baseline is None or baseline.input_price is None or baseline.output_price is None:
-            return 0.0
-        return (attempt.input_tokens * baseline.input_price + attempt.output_tokens * baseline.output_price) / 1e6
+            return {"baseline_usd": 0.0, "baseline_tasks": 0, "baseline_measured": 0}
+        rows = baseline_tokens(self.ledger.db, baseline.name, **which)
+        return {"baseline_usd": round(sum(baseline_usd(baseline, r) for r in rows), 6),
+                "baseline_tasks": sum(r.tasks for r in rows), "baseline_measured": sum(r.measured_tasks for r in rows)}
 
     # ---------------------------------------------------------------- blocking parts (worker threads)
 

@@ -223,7 +223,9 @@ def test_run_view_follows_a_task() -> None:
     assert task.attempts == 2
     assert (task.model, task.tier) == ("big", "premium")
     assert task.cost_usd == pytest.approx(0.03)
-    assert task.baseline_usd == pytest.approx(0.3)
+    # Each attempt carries the task's baseline so far (the baseline model doing the task alone): the last holds,
+    # not a sum over the attempts, which would price every rejected try and its larger retry at the baseline.
+    assert task.baseline_usd == pytest.approx(0.2)
     assert task.cost_known
     view.apply(Event("committed", "t1", {"commit": "abc"}))
     assert task.commits == []              # on the task's branch only: counted once on the run branch
@@ -292,12 +294,13 @@ def test_summary() -> None:
     assert view.landed == {"branch": "main"}
     assert view.summary() == {
         "run": "r1", "status": "partial", "tasks": 5, "done": 2, "failed": 1, "skipped": 1, "cancelled": 1,
-        "commits": 3, "cost_usd": 0.75, "cost_known": True, "all_premium_usd": 3.0, "saved_usd": 2.25}
+        "commits": 3, "cost_usd": 0.75, "cost_known": True, "baseline_usd": 3.0, "baseline_tasks": 2,
+        "baseline_measured": 0, "saved_usd": 2.25}
 
 
 def test_summary_without_baseline_saves_nothing() -> None:
     summary = view_of(started("t1"), Event("attempt", "t1", {"model": "m", "cost_usd": 0.1})).summary()
-    assert summary["all_premium_usd"] == 0.0
+    assert summary["baseline_usd"] == 0.0
     assert summary["saved_usd"] is None
     assert summary["status"] == "running"
 
