@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from forge.call import local_speed
 from forge.call.errors import error_detail, error_kind, retry_after_s
+from forge.call.limits import estimate_input_tokens
 from forge.call.ollama_options import ollama_params
 from forge.call.pricing import price_call
 from forge.call.result import CallResult
@@ -83,6 +85,15 @@ def _text(response) -> str:
 OnText = Callable[[str], None]
 
 
+def measured_tokens_per_s(model: ModelConfig, provider: ProviderConfig) -> float | None:
+    """The speed this process measured for an embedded model (None before its first call, or for other kinds)."""
+    if provider.kind != "embedded":
+        return None
+    from forge.call import embedded  # no llama.cpp import until a call
+
+    return embedded.measured_tokens_per_s(model.litellm_model)
+
+
 async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]], *,
                    directory: Path, timeout_s: float = DEFAULT_TIMEOUT_S, on_text: OnText | None = None
                    ) -> CallResult:
@@ -91,6 +102,9 @@ async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[
     With on_text, the answer is streamed and each piece of text handed to it as it arrives; a stream that
     stops before its end is the error "truncated", whatever text came before it.
     """
+    # A local model's limit fits its known speed (forge/call/local_speed.py); a remote one keeps timeout_s.
+    timeout_s = local_speed.call_timeout_s(model, provider, estimate_input_tokens(messages), timeout_s,
+                                           measured_tokens_per_s(model, provider))
     if provider.kind == "embedded":  # in-process llama.cpp: no HTTP, no litellm
         from forge.call import embedded
 
@@ -103,6 +117,8 @@ async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[
     kwargs: dict[str, Any] = {name: value for name, value in (("api_base", api_base(provider)), ("api_key", key))
                               if value}
     route = litellm_route(model, provider)
+    if model.stop:
+        kwargs["stop"] = list(model.stop)
     if on_text is not None:
         kwargs["stream"] = True
         kwargs["stream_options"] = {"include_usage": True}  # else a streamed answer carries no token counts

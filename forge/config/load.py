@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forge import paths
+from forge.config import embedded_defaults
 from forge.config.build import ConfigProblem, build_config
 from forge.config.checks import check_config
 from forge.config.layers import KeyPath, Layer, env_layer, flag_layer, merge, read_toml_layer
@@ -98,6 +99,7 @@ def load_config(cwd: Path | None = None, config_file: Path | None = None,
     layers.append(flag_layer(overrides or []))
     data, sources = merge(layers)
     _drop_orphaned_builtin_references(data, sources)
+    embedded_defaults.fill(data)  # shown as "derived": no layer set them
     try:
         config = check_config(build_config(data))
     except ConfigProblem as problem:

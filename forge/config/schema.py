@@ -39,6 +39,10 @@ def non_negative(v):
     return None if v >= 0 else "must not be negative"
 
 
+def positive(v):
+    return None if v == v and 0 < v < float("inf") else "must be a number above 0"
+
+
 def http_url(v):
     return None if v.startswith(("http://", "https://")) and len(v) > 8 else "must be an http:// or https:// URL"
 
@@ -104,6 +108,11 @@ class ModelConfig:
     output_price: float | None = spec("USD per million output tokens", non_negative, default=None)
     cache_read_price: float | None = spec("USD per million cached input tokens", non_negative, default=None)
     max_output_tokens: int = spec("a whole number of tokens", at_least(1), default=4096)
+    # Strings that end the answer where they appear (not included in it): a small model's runaway turns.
+    stop: tuple[str, ...] = spec('a list of strings such as ["<|im_start|>"]', default=())
+    # Prompt and answer tokens a second on this machine. For a local model it sizes each call's timeout
+    # (forge/call/local_speed.py), and a timeout is then not retried.
+    tokens_per_s: float | None = spec("tokens a second, e.g. 139.0", positive, default=None)
     capabilities: tuple[str, ...] = spec("a list such as [\"code\", \"tools\"]", known_capabilities, default=())
     roles: tuple[str, ...] = spec('a list such as ["coder"]', default=())
     quality: dict[str, float] = spec("a table of task type = prior success in 0..1", unit_interval_values,
