@@ -15,7 +15,7 @@ from forge.config.schema import ModelConfig, ProviderConfig
 MARGIN = 3.0
 # Time before the first token that is not the model's tokens: Ollama may load a model from disk on a cold
 # start (tens of seconds for a 7B model); the embedded model is loaded before its limit starts.
-START_ALLOWANCE_S = {"ollama": 60.0, "embedded": 5.0}
+START_ALLOWANCE_S = {"ollama": 60.0, "embedded": 2.0}
 LONGEST_S = 900.0  # a limit this long means the model does not fit the task; the call still ends
 
 

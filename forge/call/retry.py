@@ -43,11 +43,16 @@ def backoff_s(attempt: int, policy: RetryPolicy, rand: float) -> float:
 
 
 def after_failure(result: CallResult, attempts_on_model: int, policy: RetryPolicy = RetryPolicy(),
-                  rand: float | None = None) -> Next:
-    """Whether the model that gave this failed result (its attempts_on_model-th try) should be tried again."""
+                  rand: float | None = None, timeout_fits_speed: bool = False) -> Next:
+    """Whether the model that gave this failed result (its attempts_on_model-th try) should be tried again.
+
+    timeout_fits_speed: the call's limit was fitted to the local model's known speed (forge/call/local_speed.py),
+    so a timeout is the task's size, not a passing stall: another try would run as long and end the same."""
     kind = result.error_kind
     if kind is None:
         return Next(False, 0.0, "answered")
+    if kind == "timeout" and timeout_fits_speed:
+        return Next(False, 0.0, "timeout: the limit fits the model's speed, so another try would time out too")
     if kind in FINAL or kind not in TRANSIENT | ONCE:
         return Next(False, 0.0, f"{kind}: another try cannot help")
     limit = 2 if kind in ONCE else policy.max_attempts_per_model

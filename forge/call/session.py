@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
 from forge.call.circuit import CircuitBreaker
+from forge.call.litellm_call import measured_tokens_per_s
+from forge.call.local_speed import timeout_is_final
 from forge.call.result import CallResult, Validation
 from forge.call.retry import RetryPolicy, after_failure
 from forge.route.decision import RoutingDecision
@@ -55,6 +57,13 @@ OnFailure = Callable[[Attempt, str, float], None]
 # messages of the next attempt, which carry the reason to the model.
 Revise = Callable[[list[dict[str, Any]], CallResult, Validation, str],
                   list[dict[str, Any]] | Awaitable[list[dict[str, Any]]]]
+
+
+def _timeout_fits_speed(caller, name: str) -> bool:
+    """Whether the model's calls get a limit fitted to its known speed (a local model): then no timeout retry."""
+    model = caller.config.models[name]
+    provider = caller.config.providers[model.provider]
+    return timeout_is_final(model, provider, measured_tokens_per_s(model, provider))
 
 
 def models_in_order(decision: RoutingDecision) -> list[str]:
@@ -118,7 +127,8 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                     continue
                 break
             tries += 1
-            verdict = after_failure(result, tries, policy)
+            fitted = result.error_kind == "timeout" and _timeout_fits_speed(caller, name)
+            verdict = after_failure(result, tries, policy, timeout_fits_speed=fitted)
             last = step == len(order) - 1
             if on_failure is not None:
                 on_failure(attempt, "retry" if verdict.retry else "give up" if last else "next", verdict.delay_s)

@@ -4,13 +4,14 @@ and the breaker's open set steering route() away from a failing model."""
 from __future__ import annotations
 
 import asyncio
+import collections
 
 from forge.analyse.request import analyse_task
 from forge.call.circuit import CircuitBreaker
 from forge.call.result import CallResult
 from forge.call.retry import RetryPolicy
 from forge.call.session import complete_task
-from forge.config import load_config
+from forge.config import ModelConfig, ProviderConfig, load_config
 from forge.route.decision import RouterState, RoutingDecision
 from forge.route.policy import route
 from tests.route.test_route_live import config_text
@@ -20,8 +21,22 @@ class Routing:
     max_retries = 3
 
 
+REMOTE = ProviderConfig(name="remote", kind="openai-compatible", api_base="http://127.0.0.1:9/v1")
+LOCAL = ProviderConfig(name="local", kind="ollama")
+
+
+def stand_in(name: str, **kw) -> ModelConfig:
+    return ModelConfig(**{"name": name, "litellm_model": name, "provider": "remote", "tier": "cheap",
+                          "context_window": 8192, **kw})
+
+
 class Config:
     routing = Routing()
+    providers = {"remote": REMOTE, "local": LOCAL}
+    # Every model a remote one unless a test names it here: "fast-local" is local with a known speed.
+    models = collections.defaultdict(lambda: stand_in("any"),
+                                     {"fast-local": stand_in("fast-local", provider="local", tokens_per_s=100.0),
+                                      "slow-local": stand_in("slow-local", provider="local")})
 
 
 class ScriptedCaller:
@@ -75,6 +90,18 @@ def test_transient_failures_retry_with_backoff_and_retry_after_then_move_on():
     assert caller.calls == [("a", 0)] * 3 + [("b", 1)]
     assert len(sleeps) == 2 and sleeps[1] >= 3.0  # the 429's Retry-After
     assert outcome.model == "b"
+
+
+def test_a_timeout_of_a_local_model_whose_speed_is_known_moves_on_at_once():
+    # Its limit was fitted to its speed: another try would take as long and end the same.
+    caller = ScriptedCaller({"fast-local": ["timeout", "timeout"], "b": [None]})
+    outcome, sleeps = run(caller, decision("fast-local", "b"), policy=RetryPolicy(max_attempts_per_model=3))
+    assert caller.calls == [("fast-local", 0), ("b", 1)] and sleeps == [] and outcome.model == "b"
+    # A local model of unknown speed, and a remote one, had a fixed limit: a timeout there may pass.
+    for name in ("slow-local", "a"):
+        caller = ScriptedCaller({name: ["timeout", None]})
+        outcome, sleeps = run(caller, decision(name, "b"))
+        assert caller.calls == [(name, 0), (name, 0)] and len(sleeps) == 1 and outcome.model == name
 
 
 def test_attempts_are_bounded_and_every_model_failing_lists_them_all():
