@@ -21,8 +21,8 @@ def _usages(by: str, rng: TimeRange, today: date, baseline: str | None
     from forge.ledger import Ledger
 
     with Ledger(ledger_path) as ledger:
-        since, until = rng.timestamps()
-        baselines = baseline_tokens(ledger.db, baseline, by, since_ts=since, until_ts=until) if baseline else []
+        first, end = rng.bounds()
+        baselines = baseline_tokens(ledger.db, baseline, by, first_day=first, end_day=end) if baseline else []
         return usage(ledger.db, by, *rng.bounds()), usage(ledger.db, "model", today.isoformat(), None), baselines
 
 

@@ -120,3 +120,57 @@ def m004_run_plans(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN branch TEXT")
     db.execute("ALTER TABLE tasks ADD COLUMN node TEXT")
     db.execute("ALTER TABLE tasks ADD COLUMN commit_sha TEXT")
+
+
+_TASK_KEY = "coalesce({r}.task_id, 'call:' || {r}.uid)"      # a call with no task is a task of its own
+_ANSWERED = "{r}.outcome != 'error'"
+_ACCEPTED = "{r}.outcome = 'ok' AND coalesce({r}.validation, 'passed') = 'passed'"
+
+
+def _task_baseline_upserts(r: str, where: str, order: str = "") -> list[str]:
+    """The two upserts that fold priced calls rows (r: NEW in the trigger, calls in the backfill, in id order)
+    into their tasks' baseline state."""
+    key, answered, accepted = (s.format(r=r) for s in (_TASK_KEY, _ANSWERED, _ACCEPTED))
+    return [f"""
+        INSERT INTO task_baselines
+        SELECT {key}, {r}.run_id, {r}.id, date({r}.ts, 'unixepoch', 'localtime'), {r}.model,
+               coalesce({r}.tier, '?'), coalesce({r}.provider, '?'), coalesce({r}.task_type, '?'),
+               CASE WHEN {r}.input_tokens > 0 THEN {r}.input_tokens END,
+               CASE WHEN {r}.input_tokens > 0 THEN {r}.cached_tokens END,
+               CASE WHEN {accepted} THEN {r}.output_tokens END, CASE WHEN {answered} THEN {r}.output_tokens END
+        {where} {order}
+        ON CONFLICT (task) DO UPDATE SET
+            last_id = excluded.last_id, day = excluded.day, model = excluded.model, tier = excluded.tier,
+            provider = excluded.provider, task_type = excluded.task_type,
+            first_in = coalesce(first_in, excluded.first_in),
+            first_cached = CASE WHEN first_in IS NULL THEN excluded.first_cached ELSE first_cached END,
+            accepted_out = coalesce(excluded.accepted_out, accepted_out),
+            answered_out = coalesce(excluded.answered_out, answered_out)""", f"""
+        INSERT INTO task_model_baselines
+        SELECT {key}, {r}.model, 1, {r}.input_tokens, {r}.input_tokens, {r}.output_tokens
+        {where} AND {answered} {order}
+        ON CONFLICT (task, model) DO UPDATE SET
+            calls = calls + 1, sum_in = sum_in + excluded.sum_in, sum_out = sum_out + excluded.sum_out"""]
+
+
+@migration
+def m005_task_baselines(db: sqlite3.Connection) -> None:
+    # Savings compare a run with the baseline model doing each task by itself (ledger/queries.baseline_tokens):
+    # per task, its first prompt, its accepted (else last) answer and the group of the call that ended it; per
+    # task and model that answered in it, that model's own calls. Kept by a trigger like daily_usage, so that
+    # `forge costs` reads one row a task instead of walking every call. Calls of unknown price are left out.
+    db.execute("""
+        CREATE TABLE task_baselines (
+            task TEXT PRIMARY KEY, run_id TEXT, last_id INTEGER NOT NULL, day TEXT NOT NULL, model TEXT NOT NULL,
+            tier TEXT NOT NULL, provider TEXT NOT NULL, task_type TEXT NOT NULL,
+            first_in INTEGER, first_cached INTEGER, accepted_out INTEGER, answered_out INTEGER)""")
+    db.execute("CREATE INDEX task_baselines_by_day ON task_baselines(day)")
+    db.execute("CREATE INDEX task_baselines_by_run ON task_baselines(run_id)")
+    db.execute("""
+        CREATE TABLE task_model_baselines (
+            task TEXT NOT NULL, model TEXT NOT NULL, calls INTEGER NOT NULL, first_in INTEGER NOT NULL,
+            sum_in INTEGER NOT NULL, sum_out INTEGER NOT NULL, PRIMARY KEY (task, model))""")
+    body = ";\n".join(_task_baseline_upserts("NEW", "WHERE NEW.price_known = 1"))
+    db.execute(f"CREATE TRIGGER calls_task_baselines AFTER INSERT ON calls BEGIN {body}; END")
+    for upsert in _task_baseline_upserts("calls", "FROM calls WHERE calls.price_known = 1", "ORDER BY calls.id"):
+        db.execute(upsert)

@@ -86,47 +86,32 @@ class BaselineTokens(NamedTuple):
     cached_tokens: int
 
 
-# The per-task aggregates pack (call id, tokens) into one integer, so that min()/max() over the task's calls pick
-# the tokens of its first or last call of a kind in the same pass: SQLite, not Python, walks 100,000 calls.
-_PACK = 4294967296            # 2**32: token counts stay below it
-_ANSWERED = "c.outcome != 'error'"
-_ACCEPTED = "c.outcome = 'ok' AND coalesce(c.validation, 'passed') = 'passed'"
-_BASELINE_KEYS = {"model": "e.model", "tier": "coalesce(e.tier, '?')", "provider": "coalesce(e.provider, '?')",
-                  "task-type": "coalesce(e.task_type, '?')", "day": "date(e.ts, 'unixepoch', 'localtime')"}
+_BASELINE_KEYS = {"model": "t.model", "tier": "t.tier", "provider": "t.provider", "task-type": "t.task_type",
+                  "day": "t.day"}
 
 
 def baseline_tokens(db: sqlite3.Connection, baseline_model: str, group_by: str | None = None, *,
-                    since_ts: float | None = None, until_ts: float | None = None, run_id: str | None = None,
+                    first_day: str | None = None, end_day: str | None = None, run_id: str | None = None,
                     task_id: str | None = None) -> list[BaselineTokens]:
     """Per group (of the call that ended each task; one group "total" without group_by), the baseline model's
-    tokens for the tasks whose priced calls fall in since_ts <= ts < until_ts (and in run_id, or task_id).
-    A call with no task is a task of its own."""
-    where, params = ["c.price_known = 1"], [baseline_model, baseline_model, baseline_model, baseline_model]
-    for clause, value in (("c.ts >= ?", since_ts), ("c.ts < ?", until_ts), ("c.run_id = ?", run_id),
-                          ("c.task_id = ?", task_id)):
+    tokens for the tasks whose last priced call is on a local day first_day <= day < end_day (and in run_id, or
+    task_id), from the per-task state a trigger keeps (migration m005). A call with no task is a task of its own."""
+    where, params = [], [baseline_model]
+    for clause, value in (("t.day >= ?", first_day), ("t.day < ?", end_day), ("t.run_id = ?", run_id),
+                          ("t.task = ?", task_id)):
         if value is not None:
             where.append(clause)
             params.append(value)
     key = _BASELINE_KEYS[group_by] if group_by else "'total'"
+    # Measured where the baseline model answered in the task: its own calls, the first with the task's first
+    # prompt; else one call: the first prompt in, the accepted (else the last) answer out.
     sql = f"""
-        WITH task AS (
-            SELECT coalesce(c.task_id, 'call:' || c.uid) AS task, max(c.id) AS last_id,
-                   min(CASE WHEN c.input_tokens > 0 THEN c.id * {_PACK} + c.input_tokens END) % {_PACK} AS first_in,
-                   min(CASE WHEN c.input_tokens > 0 THEN c.id * {_PACK} + c.cached_tokens END) % {_PACK}
-                       AS first_cached,
-                   max(CASE WHEN {_ACCEPTED} THEN c.id * {_PACK} + c.output_tokens END) % {_PACK} AS accepted_out,
-                   max(CASE WHEN {_ANSWERED} THEN c.id * {_PACK} + c.output_tokens END) % {_PACK} AS answered_out,
-                   sum(c.model = ? AND {_ANSWERED}) AS own_calls,
-                   min(CASE WHEN c.model = ? AND {_ANSWERED} THEN c.id * {_PACK} + c.input_tokens END) % {_PACK}
-                       AS own_first_in,
-                   sum(CASE WHEN c.model = ? AND {_ANSWERED} THEN c.input_tokens ELSE 0 END) AS own_in,
-                   sum(CASE WHEN c.model = ? AND {_ANSWERED} THEN c.output_tokens ELSE 0 END) AS own_out
-            FROM calls c WHERE {' AND '.join(where)}
-            GROUP BY 1)
-        SELECT {key}, count(*), sum(own_calls > 0),
-               sum(coalesce(first_in, 0) + CASE WHEN own_calls > 0 THEN own_in - own_first_in ELSE 0 END),
-               sum(CASE WHEN own_calls > 0 THEN own_out ELSE coalesce(accepted_out, answered_out, 0) END),
-               sum(coalesce(first_cached, 0))
-        FROM task JOIN calls e ON e.id = task.last_id
+        SELECT {key}, count(*), count(own.task),
+               coalesce(sum(coalesce(t.first_in, 0) + coalesce(own.sum_in - own.first_in, 0)), 0),
+               coalesce(sum(CASE WHEN own.task IS NOT NULL THEN own.sum_out
+                                 ELSE coalesce(t.accepted_out, t.answered_out, 0) END), 0),
+               coalesce(sum(coalesce(t.first_cached, 0)), 0)
+        FROM task_baselines t LEFT JOIN task_model_baselines own ON own.task = t.task AND own.model = ?
+        {'WHERE ' + ' AND '.join(where) if where else ''}
         GROUP BY 1 ORDER BY 1"""
     return [BaselineTokens(*row) for row in db.execute(sql, params)]

@@ -3,7 +3,7 @@ by itself. Pure."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from forge.budget import BudgetStatus
@@ -23,12 +23,6 @@ class TimeRange(NamedTuple):
 
     def bounds(self) -> tuple[str | None, str | None]:
         return (self.first.isoformat() if self.first else None, self.end.isoformat() if self.end else None)
-
-    def timestamps(self) -> tuple[float | None, float | None]:
-        """The bounds as Unix times: local midnight at the start of each day."""
-        def midnight(day: date | None) -> float | None:
-            return datetime(day.year, day.month, day.day).timestamp() if day else None
-        return midnight(self.first), midnight(self.end)
 
 
 def parse_day(text: str, flag: str) -> date:

@@ -390,3 +390,34 @@ def test_conflicting_range_flags(forge_env):
     line = usage_error(forge_env, "costs", "--period", "year")
     assert "year" in line and "week" in line
     assert not forge_env.ledger_path.exists()
+
+
+def test_an_older_ledger_gets_its_tasks_baselines_when_upgraded(forge_env):
+    """A ledger written before the per-task baseline state (m005): opening it folds its calls in, in order."""
+    import sqlite3
+
+    from forge.ledger.migrations import MIGRATIONS
+
+    path = forge_env.ledger_path
+    path.parent.mkdir(parents=True)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    for step in MIGRATIONS[:4]:
+        step(db)
+        db.execute("INSERT INTO migrations VALUES (?, 1.0)", (step.__name__,))
+    db.execute("PRAGMA user_version = 4")
+    now = time.time()
+    # One task: claude-haiku rejected (2,000 tokens in), then accepted on a larger retry (6,000 in).
+    for n, (inp, out, outcome, validation) in enumerate(((2000, 500, "validation_failed", "failed"),
+                                                         (6000, 300, "ok", "passed"))):
+        db.execute("INSERT INTO calls (uid, ts, task_id, model, tier, input_tokens, output_tokens, cost_usd, "
+                   "price_known, outcome, validation) VALUES (?, ?, 'task-1', 'claude-haiku', 'cheap', ?, ?, 0.01, "
+                   "1, ?, ?)", (f"old-{n}", now + n, inp, out, outcome, validation))
+    db.commit()
+    db.close()
+
+    report = costs_json(forge_env)
+    assert report["total"]["baseline_usd"] == pytest.approx(sonnet_price(2000, 300))
+    assert report["baseline"] == {"tasks": 1, "measured_tasks": 0, "estimated": True,
+                                  "basis": report["baseline"]["basis"]}
+    assert "first prompt in and its accepted answer out" in report["baseline"]["basis"]
