@@ -218,13 +218,19 @@ def _confirm(count: int, branch: str, show) -> bool:
 
 
 def _dry_run(runner, prepared, as_json: bool) -> None:
-    rows, total = [], 0.0
+    rows, total, worst = [], 0.0, 0.0
     for task in prepared.tasks:
         decision = runner.decide(task)
-        total += decision.estimated_cost_usd or 0.0
+        # From the context the run would build, counted as forge context counts it, along the escalation.
+        estimate = runner.estimate(task, decision) if decision.model else None
+        first = estimate.first_try_usd if estimate else 0.0
+        total += first
+        worst += estimate.worst_case_usd if estimate else 0.0
         rows.append({"id": task.id, "text": task.text, "type": task.task_type, "deps": list(task.deps),
                      "source": task.source, "model": decision.model, "tier": decision.tier,
-                     "escalation": list(decision.escalation), "estimated_cost_usd": decision.estimated_cost_usd,
+                     "escalation": list(decision.escalation), "estimated_cost_usd": round(first, 6),
+                     "estimated_worst_usd": round(estimate.worst_case_usd if estimate else 0.0, 6),
+                     "estimate": estimate.as_json() if estimate else None,
                      "p_success": round(decision.p_success, 3), "stop": decision.stop,
                      "reasons": list(decision.reasons)})
     if as_json:
@@ -235,11 +241,12 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
     for row in rows:
         table.add(row["id"], ",".join(row["deps"]) or "-", row["type"], row["model"] or "(tool)" if not row["stop"]
                   else "(budget stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
-                  output.usd(row["estimated_cost_usd"]), row["text"][:60])
+                  _cost_range(row["estimated_cost_usd"], row["estimated_worst_usd"]), row["text"][:60])
     output.print_table(table)
     lines = [f"note: {note}" for note in prepared.notes]
     lines.append(f"{len(rows)} task(s), at most {runner.options.max_concurrent} at once, estimated "
-                 f"{output.usd(total)}; dry run: nothing was called or changed")
+                 f"{output.usd(total)} if every first try passes, {output.usd(worst)} at worst (every model of each "
+                 "escalation tried and rejected); dry run: nothing was called or changed")
     output.print_lines(lines)
 
 
@@ -248,7 +255,14 @@ def _plan_event(rows: list[dict], notes: list[str], total: float, max_concurrent
     from forge.run.events import Event
 
     return Event("plan", None, {"run": None, "dry_run": True, "tasks": rows, "notes": notes,
-                                "estimated_cost_usd": round(total, 6), "max_concurrent": max_concurrent})
+                                "estimated_cost_usd": round(total, 6),
+                                "estimated_worst_usd": round(sum(r["estimated_worst_usd"] for r in rows), 6),
+                                "max_concurrent": max_concurrent})
+
+
+def _cost_range(first: float, worst: float) -> str:
+    """A task's estimate: the first try, then the worst case along its escalation."""
+    return output.usd(first) if worst <= first else f"{output.usd(first)} to {output.usd(worst)}"
 
 
 class _Display:

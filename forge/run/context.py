@@ -9,6 +9,11 @@ from pathlib import Path
 
 def task_context(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None,
                  model: str) -> str:
+    return task_pack(loaded, root, directory, text, budget, failure, model).text()
+
+
+def task_pack(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None, model: str):
+    """The ContextPack itself: its text and its tokens as `forge context` counts them."""
     from forge.analyse.request import analyse_task
     from forge.context.build import ContextRequest, build_context
     from forge.context.files import line_reader
@@ -31,4 +36,11 @@ def task_context(loaded, root: Path, directory: Path, text: str, budget: int, fa
         raise index_error(index_file(), error) from error
     finally:
         store.close()
-    return pack.text()
+    return pack
+
+
+def count_tokens(config, text: str, model: str) -> int:
+    """Tokens of text with the model's tokenizer, as the context engine counts them."""
+    from forge.context.tokens import TokenCounter, encoding_for
+
+    return TokenCounter(encoding_for(config.models[model].litellm_model)).count(text)

@@ -526,6 +526,34 @@ class Runner:
         state = state._replace(open_circuits=process_breaker().open_circuits(), unavailable=self.unavailable)
         return route(profile, self.config, state, observed, load_trained_model(self.loaded))
 
+    def estimate(self, task: RunTask, decision):
+        """The dry run's cost range for a task (run/estimate.py): the prompts this runner would send along the
+        decision's escalation, from the context it would build here, counted and priced per model."""
+        from forge.analyse.request import analyse_task
+        from forge.route.policy import call_cost
+        from forge.run.context import count_tokens, task_pack
+        from forge.run.estimate import estimate_task
+
+        drafting = task.id in self.speculative      # a draft tries the routed model only, once
+        models = [m for m in (decision.model, *(() if drafting else decision.escalation)) if m]
+        profile = analyse_task(task.text, task.task_type, frozenset(self.config.ladders))
+        packs: dict[tuple[int, str], tuple[str, int]] = {}
+
+        def context_for(budget: int, model: str) -> tuple[str, int]:
+            key = (budget, self.config.models[model].litellm_model)    # models of one tokenizer share a build
+            if key not in packs:
+                pack = task_pack(self.loaded, self.root, self.directory, task.text, budget, None, model)
+                packs[key] = (pack.text(), pack.tokens)
+            return packs[key]
+
+        return estimate_task(task.text, models, profile.output_tokens, answer=profile.wants_answer,
+                             tries_per_model=1 if drafting else 2,
+                             budget_for=lambda model, cap: self._context_budget(model, cap=cap),
+                             growth=CONTEXT_GROWTH, context_for=context_for,
+                             count=lambda text, model: count_tokens(self.config, text, model),
+                             price=lambda model, tokens_in, tokens_out: call_cost(self.config.models[model], tokens_in,
+                                                                                  tokens_out))
+
     def budget_for_run(self) -> None:
         """--budget: today's stop threshold lowered to what was spent before the run plus the run's budget, so
         the ledger's reservations keep every task of the run (and anything running beside it) within it."""
