@@ -62,7 +62,7 @@ def estimate_task(text: str, models: list[str], output_tokens: int, *, answer: b
     context, context_tokens = context_for(first_budget, models[0])
     rejections = 0
     for model in models:
-        for attempt in range(1 if answer else tries_per_model):
+        for _ in range(1 if answer else tries_per_model):
             if answer:
                 context_here, _ = context_for(budget_for(model, True), model)
                 messages = answer_messages(text, context_here)

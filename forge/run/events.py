@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 # "attempt" is sent once a call ended and its answer was checked (it carries the verdict), so an accepted answer's
 # "validated" comes before its "attempt"; "committed" follows both. A question or a review gets "answer" (the
 # model's prose, shown and not applied) in place of "validated" and "committed". A dry run sends "plan" alone.
-KINDS = ("plan", "run_started", "task_started", "routed", "validated", "attempt", "answer", "committed", "merged", "redo",
-         "task_done", "task_failed", "task_skipped", "task_cancelled", "checklist", "landed", "not_landed",
+KINDS = ("plan", "run_started", "task_started", "routed", "validated", "attempt", "answer", "committed", "merged",
+         "redo", "task_done", "task_failed", "task_skipped", "task_cancelled", "checklist", "landed", "not_landed",
          "run_finished")
 
 
