@@ -296,7 +296,7 @@ class _Display:
             if line:
                 print(line, file=sys.stderr, flush=True)
         else:
-            line = _line(event)
+            line = _line(event, self.view.tasks.get(event.task or ""))
             if line:
                 print(line, file=sys.stderr, flush=True)
 
@@ -376,8 +376,9 @@ def _counts(summary: dict) -> str:
 _AFTER_THE_TABLE = frozenset({"landed", "not_landed", "run_finished"})
 
 
-def _line(event) -> str | None:
-    """One line per event worth a line when the output is not a terminal."""
+def _line(event, task=None) -> str | None:
+    """One line per event worth a line when the output is not a terminal (a rejection's reason may take a few);
+    task is the event's TaskView, as the events so far built it."""
     d, t = event.data, event.task
     lines = {
         "run_started": lambda: f"forge: run {d['run']}: {len(d['tasks'])} task(s) on {d['branch']}"
@@ -386,11 +387,11 @@ def _line(event) -> str | None:
         "routed": lambda: f"  {t}: -> {d['model'] or '(tool)'} [{d['tier']}]"
                           + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else ""),
         "attempt": lambda: (f"  {t}: {d['model']}: {d['error_kind']}" if d["error_kind"] else
-                            f"  {t}: {d['model']}: rejected: {_first(d['rejected'])}" if d["rejected"] else None),
+                            f"  {t}: {d['model']}: rejected: {_rejection(d['rejected'])}" if d["rejected"] else None),
         "answer": lambda: f"  {t}: answered by {d['model']} (the answer follows the run)",
         "committed": lambda: f"  {t}: committed {d['commit'][:10]} ({', '.join(d['files'])})",
         "redo": lambda: f"  {t}: redone on top of the others' work: {d['reason']}",
-        "task_done": lambda: f"  {t}: done" + (f" ({d['reason']})" if d.get("reason") else ""),
+        "task_done": lambda: f"  {t}: done" + (f" ({d['reason']})" if d.get("reason") else _done_by(task)),
         "task_failed": lambda: f"  {t}: FAILED: {d['reason']}",
         "task_skipped": lambda: f"  {t}: skipped: {d['reason']}",
         "task_cancelled": lambda: f"  {t}: cancelled",
@@ -402,6 +403,25 @@ def _line(event) -> str | None:
     return make() if make else None
 
 
-def _first(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("It failed at")]
-    return lines[0][:200] if lines else text[:200]
+REJECTION_LINES = 8      # of a rejection's reason under its first line; --json holds the reason whole
+LINE_CHARS = 200
+
+
+def _rejection(text: str) -> str:
+    """The reason's first line, then the lines that say what exactly (which block, which test), indented."""
+    lines = [line.rstrip() for line in text.splitlines() if line.strip() and not line.startswith("It failed at")]
+    if not lines:
+        return text[:LINE_CHARS]
+    rest = lines[1:]
+    shown = [lines[0][:LINE_CHARS], *(f"      {line[:LINE_CHARS]}" for line in rest[:REJECTION_LINES])]
+    if len(rest) > REJECTION_LINES:
+        shown.append(f"      … {len(rest) - REJECTION_LINES} more line(s) (forge run --json has them)")
+    return "\n".join(shown)
+
+
+def _done_by(task) -> str:
+    """" by mid [cheap] after small was rejected": who did the task, and whom it passed on the way."""
+    if task is None or not task.attempts:
+        return ""
+    past = task.escalated_past()
+    return f" by {task.model} [{task.tier}]" + (f" after {', '.join(past)}" if past else "")

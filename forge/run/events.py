@@ -44,6 +44,15 @@ class TaskView:
     note: str = ""
     answer: str | None = None  # a question's or a review's answer, by the model that gave it
     answered_by: str = ""
+    turned_down: list[tuple[str, str]] = field(default_factory=list)  # (model, "was rejected" or "failed (why)")
+
+    def escalated_past(self) -> list[str]:
+        """What happened on the models before the one that did the task: "small was rejected", "mid failed (...)"."""
+        said: dict[str, str] = {}
+        for model, verdict in self.turned_down:
+            if model != self.model:
+                said.setdefault(model, verdict)
+        return [f"{model} {verdict}" for model, verdict in said.items()]
 
 
 @dataclass
@@ -94,6 +103,10 @@ class RunView:
             task.baseline_usd = data.get("baseline_usd") or 0.0
             task.baseline_measured = bool(data.get("baseline_measured"))
             task.state = "running"
+            if data.get("error_kind"):
+                task.turned_down.append((data["model"], f"failed ({data['error_kind']})"))
+            elif data.get("rejected"):
+                task.turned_down.append((data["model"], "was rejected"))
         elif event.kind == "answer":
             task.answer, task.answered_by = data["text"], data["model"]
         elif event.kind == "merged":
