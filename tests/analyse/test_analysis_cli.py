@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from tests.cloud_keys import KEYS
+
 # Generous: each run is a fresh process. Analysis reads at most a few KB of any prompt, so these finish in well
 # under a second; before, the 100 KB one-line prompts below took minutes (the regexes backtracked).
 TIMEOUT_S = 10
@@ -12,7 +14,7 @@ SIZE = 100_000
 
 
 def _explain(forge_env, request: str) -> dict:
-    result = forge_env.run("route", "explain", request, "--json", timeout=TIMEOUT_S)
+    result = forge_env.run("route", "explain", request, "--json", timeout=TIMEOUT_S, env=KEYS)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -61,11 +61,13 @@ def test_own_tiers_need_replace_and_then_work(forge_env):
     (forge_env.cwd / "routing.toml").write_text(
         'replace = ["models", "ladders", "tiers"]\ntiers = ["none", "local", "cloud"]\n'
         '[models.g]\nlitellm_model = "groq/llama-3.1-8b-instant"\nprovider = "groq"\ntier = "cloud"\n'
-        'context_window = 131072\ninput_price = 0.05\noutput_price = 0.08\n'
+        # max_output_tokens: the request and the answer must fit the built-in groq provider's tpm of 6000
+        'context_window = 131072\ninput_price = 0.05\noutput_price = 0.08\nmax_output_tokens = 2048\n'
         '[ladders]\ndefault = ["cloud"]\n')
     models = json.loads(forge_env.run("models", "--json").stdout)
     assert [m["name"] for m in models] == ["g"]
-    decision = json.loads(forge_env.run("route", "explain", "fix the build", "--json").stdout)["tasks"][0]["decision"]
+    decision = json.loads(forge_env.run("route", "explain", "fix the build", "--json",
+                                        env={"GROQ_API_KEY": "test-key"}).stdout)["tasks"][0]["decision"]
     assert decision["model"] == "g" and decision["task_type"] == "default"
 
 

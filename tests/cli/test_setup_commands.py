@@ -126,17 +126,24 @@ def checks_by_name(result) -> dict[tuple[str, str], dict]:
     return {(c["area"], c["name"]): c for c in json.loads(result.stdout)}
 
 
-def test_doctor_on_a_bare_machine_warns_with_fixes(forge_env):
+def test_doctor_on_a_bare_machine_fails_saying_what_is_missing(forge_env):
+    """No key, no Ollama, no embedded model: nothing can be called, so forge is broken here (exit 1), and the
+    one failing check names the variables, the Ollama URL and the embedded extra."""
     result = forge_env.run("doctor", "--json")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     checks = checks_by_name(result)
     assert checks[("config", "routing.toml")]["status"] == "ok"
     groq = checks[("provider", "groq")]
     assert groq["status"] == "warn" and "GROQ_API_KEY" in groq["fix"]
     assert checks[("provider", "ollama")]["status"] == "warn"
-    assert checks[("model", "any")]["status"] == "warn"
+    nothing = checks[("model", "any")]
+    assert nothing["status"] == "fail"
+    assert all(name in nothing["detail"] for name in ("GROQ_API_KEY", "OPENROUTER_API_KEY", "ANTHROPIC_API_KEY"))
+    assert "Ollama is not reachable at http://127.0.0.1:9" in nothing["detail"]
+    assert "ollama serve" in nothing["fix"] and "requirements-embedded.lock" in nothing["fix"]
+    assert "pip install 'forge[embedded]'" in nothing["fix"]
     assert checks[("package", "litellm")]["status"] == "ok"
-    assert all(c["status"] != "fail" for c in checks.values())
+    assert [c for c in checks.values() if c["status"] == "fail"] == [nothing]
 
 
 def test_doctor_sees_keys_and_ollama_models(forge_env, fake_provider):
@@ -172,7 +179,7 @@ def test_doctor_reports_a_damaged_ledger_and_exits_1(forge_env):
 
 
 def test_doctor_text_output_is_plain_when_piped(forge_env):
-    result = forge_env.run("doctor")
+    result = forge_env.run("doctor", env={"GROQ_API_KEY": GROQ_KEY})  # a model to call: nothing broken
     assert result.returncode == 0
     assert "\x1b[" not in result.stdout and "─" not in result.stdout
     assert result.stdout.splitlines()[1].split()[:3] == ["area", "name", "status"]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cloud_keys import KEYS
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "routing"
 WORKLOAD = EXAMPLE / "workload.jsonl"
@@ -22,7 +24,7 @@ def simulate(forge_env, *args: str, cwd: Path = EXAMPLE) -> dict:
 
 def test_explain_builds_the_graph_and_expands_the_milestone(forge_env):
     result = forge_env.run("-C", str(ROOT / "examples" / "calculator"), "route", "explain",
-                           "fix the build, then do milestone 2", "--json", cwd=ROOT)
+                           "fix the build, then do milestone 2", "--json", cwd=ROOT, env=KEYS)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     tasks = {t["id"]: t for t in data["tasks"]}
@@ -40,7 +42,7 @@ def test_explain_builds_the_graph_and_expands_the_milestone(forge_env):
 
 def test_explain_sends_critical_work_to_the_critical_ladder(forge_env):
     data = json.loads(forge_env.run("route", "explain", "fix the password reset token check in auth.py",
-                                    "--json").stdout)
+                                    "--json", env=KEYS).stdout)
     decision = data["tasks"][0]["decision"]
     assert data["tasks"][0]["analysis"]["critical"] is True
     assert decision["task_type"] == "critical" and decision["tier"] == "premium"
@@ -56,7 +58,7 @@ def test_explain_respects_budget_stop_from_the_ledger(forge_env):
 
     with Ledger(forge_env.ledger_path) as ledger:
         ledger.record_call(CallRecord(model="claude-sonnet", outcome="ok", tier="premium", cost_usd=5.0))
-    data = json.loads(forge_env.run("route", "explain", "refactor the parser module", "--json").stdout)
+    data = json.loads(forge_env.run("route", "explain", "refactor the parser module", "--json", env=KEYS).stdout)
     decision = data["tasks"][0]["decision"]
     # Paid models are off; a $0 model still can be used.
     assert decision["estimated_cost_usd"] == 0.0
@@ -182,7 +184,7 @@ def test_unknown_mode_and_missing_file_exit_2(forge_env, tmp_path):
 
 def test_ledger_outcomes_teach_the_router(forge_env):
     request = "add a --verbose flag to app.py"
-    before = json.loads(forge_env.run("route", "explain", request, "--json").stdout)["tasks"][0]["decision"]
+    before = json.loads(forge_env.run("route", "explain", request, "--json", env=KEYS).stdout)["tasks"][0]["decision"]
     assert before["model"]
     from forge.ledger import CallRecord, Ledger
 
@@ -190,6 +192,6 @@ def test_ledger_outcomes_teach_the_router(forge_env):
         ledger.record_calls([CallRecord(model=before["model"], outcome="validation_failed",
                                         task_type=before["task_type"], validation="failed", cost_usd=0.0)
                              for _ in range(30)])
-    after = json.loads(forge_env.run("route", "explain", request, "--json").stdout)["tasks"][0]["decision"]
+    after = json.loads(forge_env.run("route", "explain", request, "--json", env=KEYS).stdout)["tasks"][0]["decision"]
     assert after["model"] != before["model"]
     assert after["p_success"] > 0.5
