@@ -132,6 +132,7 @@ class Runner:
         self.integration = None
         self.known_failures: frozenset[str] = frozenset()
         self.stopped: BudgetStop | None = None
+        self.budget_binds = False        # --budget set today's stop threshold below the configured one
         self.merge_lock = asyncio.Lock()
         self.context_lock = threading.Lock()
         self.speculative = speculative_tasks(prepared.tasks, options.max_concurrent,
@@ -365,10 +366,12 @@ class Runner:
                                             "estimated_cost_usd": decision.estimated_cost_usd,
                                             "reasons": list(decision.reasons[-3:])}))
         if decision.model is None:
-            if decision.stop:
-                from forge.call.caller import BUDGET_HINT
+            if decision.stop_kind in ("budget", "cap"):
+                from forge.route.refusal import refusal_error
 
-                raise BudgetStop(decision.stop, BUDGET_HINT)
+                raise refusal_error(decision, {}, self.stop_hint())
+            if decision.stop:       # not the budget: a setup the run checked before starting, or the task's size
+                raise TaskFailure(f"no model can take it: {decision.stop}")
             if decision.tier == "none":
                 await self.blocking(self._tool_task, task, tree)
                 return
@@ -564,10 +567,20 @@ class Runner:
         state, _ = from_ledger(self.config, paths.ledger_file())
         budgets = self.config.budgets
         cap = state.spent_today_usd + self.options.budget_usd
+        self.budget_binds = cap < budgets.stop_threshold_usd
         budgets = dataclasses.replace(budgets, stop_threshold_usd=min(budgets.stop_threshold_usd, cap),
                                       warn_threshold_usd=min(budgets.warn_threshold_usd, cap))
         self.config = dataclasses.replace(self.config, budgets=budgets)
         self.loaded = dataclasses.replace(self.loaded, config=self.config)
+
+    def stop_hint(self) -> str:
+        """The fix for a stop at the threshold: --budget when the run's own budget set it, else the daily one."""
+        from forge.call.caller import BUDGET_HINT
+
+        if not self.budget_binds:
+            return BUDGET_HINT
+        return (f"give the run more than its --budget of ${self.options.budget_usd:g}: forge run --resume "
+                f"{self.run_id} --budget USD")
 
     def _caller(self):
         from forge.call.caller import Caller
@@ -576,11 +589,14 @@ class Runner:
         guard = SpendGuard.from_ledger(self.config.budgets, self.ledger.db)
         task_caller = _task_caller(Caller)
         if self.options.replay is None:
-            return task_caller(self.config, self.ledger, self.run_id, self.directory, guard)
-        from forge.run.replay import replay_caller
+            caller = task_caller(self.config, self.ledger, self.run_id, self.directory, guard)
+        else:
+            from forge.run.replay import replay_caller
 
-        return replay_caller(task_caller)(self.config, self.ledger, self.run_id, self.directory, guard,
-                                          replay=self.options.replay, task_texts=self.task_texts)
+            caller = replay_caller(task_caller)(self.config, self.ledger, self.run_id, self.directory, guard,
+                                                replay=self.options.replay, task_texts=self.task_texts)
+        caller.stop_hint = self.stop_hint()
+        return caller
 
     def _spent_before(self) -> dict:
         """What earlier processes of a resumed run spent, from the ledger, and the same tokens at the baseline."""
