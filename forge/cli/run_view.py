@@ -59,9 +59,11 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
     options = RunOptions(request, max_concurrent, budget, test_first, recording, resume)
     with Ledger(paths.ledger_file()) as ledger:
         prepared = prepare(loaded, root, options, ledger)
-        unavailable = frozenset() if recording is not None else _unavailable(st)
+        availability = {} if recording is not None else _availability(st)
+        unavailable = frozenset(name for name, a in availability.items() if not a.available)
         show = _Display(as_json)
         runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
+        _check_callable(runner, prepared, availability)
         if dry_run:
             runner.budget_for_run()
             _dry_run(runner, prepared, as_json)
@@ -93,10 +95,21 @@ def _one_process(root: Path, run_id: str):
         yield
 
 
-def _unavailable(st: CliState) -> frozenset[str]:
-    from forge.cli.usable import unavailable_models
+def _availability(st: CliState) -> dict:
+    from forge.cli.usable import availability_here
 
-    return unavailable_models(st)
+    return availability_here(st)
+
+
+def _check_callable(runner, prepared, availability: dict) -> None:
+    """A task no model here can be called for (no key, no Ollama, nothing installed) stops the run before anything
+    is written, with what doctor knows: the same sentence as forge ask and forge route explain, exit 2."""
+    from forge.route.refusal import refusal_error
+
+    for task in prepared.tasks:
+        decision = runner.decide(task)
+        if decision.stop_kind == "unusable":
+            raise refusal_error(decision, availability)
 
 
 def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> None:
@@ -232,7 +245,7 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
                      "estimated_worst_usd": round(estimate.worst_case_usd if estimate else 0.0, 6),
                      "estimate": estimate.as_json() if estimate else None,
                      "p_success": round(decision.p_success, 3), "stop": decision.stop,
-                     "reasons": list(decision.reasons)})
+                     "stop_kind": decision.stop_kind, "reasons": list(decision.reasons)})
     if as_json:
         output.print_json_line(_plan_event(rows, prepared.notes, total, runner.options.max_concurrent).as_json())
         return
@@ -240,7 +253,7 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
                          ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
     for row in rows:
         table.add(row["id"], ",".join(row["deps"]) or "-", row["type"], row["model"] or "(tool)" if not row["stop"]
-                  else "(budget stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
+                  else f"({row['stop_kind'] or 'budget'} stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
                   _cost_range(row["estimated_cost_usd"], row["estimated_worst_usd"]), row["text"][:60])
     output.print_table(table)
     lines = [f"note: {note}" for note in prepared.notes]
