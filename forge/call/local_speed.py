@@ -16,7 +16,6 @@ MARGIN = 3.0
 # Time before the first token that is not the model's tokens: Ollama may load a model from disk on a cold
 # start (tens of seconds for a 7B model); the embedded model is loaded before its limit starts.
 START_ALLOWANCE_S = {"ollama": 60.0, "embedded": 2.0}
-LONGEST_S = 900.0  # a limit this long means the model does not fit the task; the call still ends
 
 
 def known_tokens_per_s(model: ModelConfig, provider: ProviderConfig, measured: float | None = None) -> float | None:
@@ -30,12 +29,13 @@ def known_tokens_per_s(model: ModelConfig, provider: ProviderConfig, measured: f
 
 def call_timeout_s(model: ModelConfig, provider: ProviderConfig, prompt_tokens: int, default_s: float,
                    measured: float | None = None) -> float:
-    """The limit for one call: fitted to the model's speed when forge knows it, else default_s."""
+    """The limit for one call: fitted to the model's speed when forge knows it, else default_s; never longer
+    than default_s (a call that needs longer at the model's speed is one the next model should do)."""
     speed = known_tokens_per_s(model, provider, measured)
     if speed is None:
         return default_s
     work_s = (prompt_tokens + model.max_output_tokens) / speed
-    return min(LONGEST_S, START_ALLOWANCE_S.get(provider.kind, 0.0) + MARGIN * work_s)
+    return min(default_s, START_ALLOWANCE_S.get(provider.kind, 0.0) + MARGIN * work_s)
 
 
 def timeout_is_final(model: ModelConfig, provider: ProviderConfig, measured: float | None = None) -> bool:

