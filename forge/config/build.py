@@ -90,7 +90,10 @@ def build_dataclass(cls: type, data: Any, path: KeyPath) -> Any:
     settable = {n for n in fields if not (named and n == "name")}
     for key in data:
         if key not in settable:
-            raise ConfigProblem((*path, key), f"unknown key {key!r}", suggest(key, settable, "known keys"))
+            hint = suggest(key, settable, "known keys")
+            if named and isinstance(data[key], dict) and not hint.startswith("did you mean"):
+                raise _dotted_name(path, key, data[key], settable)
+            raise ConfigProblem((*path, key), f"unknown key {key!r}", hint)
     values: dict[str, Any] = {"name": path[-1]} if named else {}
     for name in settable:
         f = fields[name]
@@ -106,6 +109,19 @@ def build_dataclass(cls: type, data: Any, path: KeyPath) -> Any:
             raise ConfigProblem((*path, name), problem, hint)
         values[name] = value
     return cls(**values)
+
+
+def _dotted_name(path: KeyPath, key: str, table: dict, settable: set[str]) -> ConfigProblem:
+    """TOML splits a bare table name at every dot: [models.dscoder-6.7b] is models -> dscoder-6 -> 7b, so a
+    named table holding a table of unknown name is almost surely a name with a dot in it that wants quotes."""
+    parts = [path[-1], key]
+    while len(table) == 1 and isinstance(inner := next(iter(table.values())), dict) and not settable & set(table):
+        parts.append(next(iter(table)))
+        table = inner
+    name = ".".join(parts)
+    section = ".".join(path[:-1])
+    return ConfigProblem((*path, key), f"[{section}.{name}] is read as nested tables, because TOML splits a bare "
+                                       f"name at each dot", f'quote the name: [{section}."{name}"]')
 
 
 def build_config(data: dict[str, Any]) -> schema.Config:
