@@ -22,6 +22,8 @@ FIXES = {
     "connection": "check that the provider is reachable (forge doctor)",
     "context_window": "shorten the prompt, or enable a model with a larger context window",
     "content_policy": "rephrase the request",
+    "too_large": "raise the provider's tpm or lower the model's max_output_tokens in routing.toml, or pick another "
+                 "model",
     "bad_request": "check the model names in routing.toml (forge models)",
 }
 DEFAULT_FIX = "try again later, or pass --model to pick another model"

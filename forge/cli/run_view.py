@@ -252,8 +252,9 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
     table = output.Table("forge run --dry-run: the plan",
                          ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
     for row in rows:
+        stop = f"({row['stop_kind'] or 'budget'} stop)"
         table.add(row["id"], ",".join(row["deps"]) or "-", row["type"], row["model"] or "(tool)" if not row["stop"]
-                  else f"({row['stop_kind'] or 'budget'} stop)", row["tier"] or "-", " > ".join(row["escalation"]) or "-",
+                  else stop, row["tier"] or "-", " > ".join(row["escalation"]) or "-",
                   _cost_range(row["estimated_cost_usd"], row["estimated_worst_usd"]), row["text"][:60])
     output.print_table(table)
     lines = [f"note: {note}" for note in prepared.notes]

@@ -319,6 +319,8 @@ def test_tiny_budget_stops_the_run_with_exit_3(forge_env, fake_provider):
     assert result.returncode == 3, (result.returncode, result.stderr)
     last = [line for line in result.stderr.splitlines() if line.strip()][-1]
     assert last.startswith("forge: error:") and "budget" in last.lower(), result.stderr
+    # the run's own --budget stopped it, so the fix names that flag, not the daily stop threshold
+    assert "--budget" in last[last.index("(fix: "):] and "stop_threshold_usd" not in last, last
     assert "Traceback" not in result.stderr
     assert chats(fake_provider) == []
     assert git(repo, "rev-parse", "HEAD").strip() == before
