@@ -63,7 +63,8 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         unavailable = frozenset(name for name, a in availability.items() if not a.available)
         show = _Display(as_json)
         runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
-        _check_callable(runner, prepared, availability)
+        if dry_run or not prepared.resumed:     # before anything is written, the lock file too
+            _check_callable(runner, prepared, availability)
         if dry_run:
             runner.budget_for_run()
             _dry_run(runner, prepared, as_json)
@@ -72,6 +73,8 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
             raise UsageError("the request holds no task", "say what to do")
         lock = _one_process(root, prepared.run_id)
         lock.__enter__()           # held to the end of the process: released by the OS however it ends
+        if prepared.resumed:       # after the lock: a run another process is running says that first
+            _check_callable(runner, prepared, availability)
         if prepared.resumed:
             ledger.resume_run(prepared.run_id)
         else:
