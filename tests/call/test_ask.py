@@ -78,7 +78,7 @@ def test_a_context_window_error_falls_back_to_the_next_model_at_once(live, fake_
     assert [(a["model"], a["error_kind"], a["escalation_step"]) for a in out["attempts"]] == \
         [("small", "context_window", 0), ("big", None, 1)]
     first, second = chats(fake_provider)
-    assert fake_provider.requests[second].at - fake_provider.answered_at[first] < 0.1
+    assert fake_provider.requests[second].at - fake_provider.answered_at[first] < 0.5   # no backoff (loaded CI)
     assert [(r["model"], r["escalation_step"]) for r in rows(live)] == [("small", 0), ("big", 1)]
 
 
