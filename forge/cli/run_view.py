@@ -75,7 +75,6 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         lock.__enter__()           # held to the end of the process: released by the OS however it ends
         if prepared.resumed:       # after the lock: a run another process is running says that first
             _check_callable(runner, prepared, availability)
-        if prepared.resumed:
             ledger.resume_run(prepared.run_id)
         else:
             from forge.commit.worktree import BRANCH_PREFIX
@@ -250,7 +249,7 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
                      "p_success": round(decision.p_success, 3), "stop": decision.stop,
                      "stop_kind": decision.stop_kind, "reasons": list(decision.reasons)})
     if as_json:
-        output.print_json_line(_plan_event(rows, prepared.notes, total, runner.options.max_concurrent).as_json())
+        output.print_json_line(_plan_event(rows, prepared.notes, total, worst, runner.options.max_concurrent).as_json())
         return
     table = output.Table("forge run --dry-run: the plan",
                          ["task", "after", "type", "model", "tier", "then", "est. cost", "what"])
@@ -267,13 +266,13 @@ def _dry_run(runner, prepared, as_json: bool) -> None:
     output.print_lines(lines)
 
 
-def _plan_event(rows: list[dict], notes: list[str], total: float, max_concurrent: int):
+def _plan_event(rows: list[dict], notes: list[str], total: float, worst: float, max_concurrent: int):
     """The dry run's one event: --json is newline-delimited events in every mode, so the plan is one line too."""
     from forge.run.events import Event
 
     return Event("plan", None, {"run": None, "dry_run": True, "tasks": rows, "notes": notes,
                                 "estimated_cost_usd": round(total, 6),
-                                "estimated_worst_usd": round(sum(r["estimated_worst_usd"] for r in rows), 6),
+                                "estimated_worst_usd": round(worst, 6),
                                 "max_concurrent": max_concurrent})
 
 
