@@ -80,12 +80,24 @@ app.add_typer(route_cmd.route_app, name="route")
 INTERNAL_ERROR_EXIT = 1    # as a failed task: the command did not do its job, and the user did nothing wrong
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """Run the app and map forge's errors to documented exit codes."""
+    import signal
+
     import click
+
+    # A kill (CI cancelling a job, timeout(1)) ends as Ctrl-C does, whatever the command is doing: the same clean-up,
+    # `forge: interrupted`, exit 130, rather than dying mid-write with nothing said.
+    signal.signal(signal.SIGTERM, _terminated)
 
     try:
         code = app(standalone_mode=False, prog_name="forge")  # not "python -m forge" in usage lines
+        if code == ExitCode.INTERRUPTED:    # typer answers Ctrl-C with a bare 130, saying nothing
+            raise KeyboardInterrupt
     except ForgeError as error:
         print(f"forge: error: {error.one_line()}", file=sys.stderr)
         code = error.exit_code

@@ -87,7 +87,7 @@ def run(st: CliState, answer_file: Path, *, task: str, message: str, model: str 
 
 
 def _terminated(signum, frame) -> None:
-    raise SystemExit(128 + signum)
+    raise KeyboardInterrupt     # as forge's entry point does: the clean-up below, then `forge: interrupted`
 
 
 def _read_answer(path: Path) -> str:

@@ -118,7 +118,6 @@ def _execute(runner, prepared, ledger, show, *, yes: bool, as_json: bool) -> Non
     status, states, landed, keep, caught = "interrupted", {}, None, True, []
     try:
         states = _run_graph(runner)
-        signal.signal(signal.SIGTERM, _terminated)   # from here on a kill, too, ends through the clean-up below
         runner.pool.shutdown(wait=True)              # no worker thread left for a signal to land in
         failed = [s for s in states.values() if s.status.value in ("failed", "skipped")]
         outcome = "budget_stop" if runner.stopped else ("failed" if failed else "done")
@@ -161,11 +160,13 @@ def _run_graph(runner) -> dict:
     async def main():
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
+        previous = signal.getsignal(signal.SIGTERM)
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
         try:
             return await runner.execute()
         finally:
             loop.remove_signal_handler(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, previous)     # not the default that removal leaves: the clean-up still runs
 
     try:
         return asyncio.run(main())
@@ -216,10 +217,6 @@ def _signals_deferred():
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)     # a pending one arrives now, and is noted
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
-
-
-def _terminated(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def _confirm(count: int, branch: str, show) -> bool:

@@ -362,6 +362,7 @@ def test_interrupt_leaves_the_checkout_clean_and_the_run_resumable(forge_env, fa
     assert "Traceback" not in err
     # Seen on SIGTERM once: "RuntimeWarning: coroutine ... was never awaited" (not reproduced here since).
     assert "RuntimeWarning" not in err and "never awaited" not in err, err
+    assert err.rstrip().endswith("forge: interrupted"), err
     evs = events(out)
     run_id = evs[0]["run"]
     assert "task_done" in of_task(evs, "t1")
