@@ -158,6 +158,15 @@ class ValidationConfig:
     commands: dict[str, dict[str, str]] = spec(
         'tables per language such as [validation.commands.python] test = "pytest -q"',
         known_command_stages, default_factory=dict)
+    # The deterministic fixers of each language (ruff --fix and ruff format, rustfmt, clippy --fix) run on the changed
+    # files before judging, with no model and no cost; what they change is committed with the edit.
+    fix_style: bool = spec("true or false", default=True)
+    # true: every test failing before the change is excused, even one the change affects (the rule before issue 14).
+    excuse_affected: bool = spec("true or false", default=False)
+    # Per language, the lint codes (or code prefixes) that reject an edit; other findings are reported, not blocking.
+    lint_blocking: dict[str, tuple[str, ...]] = spec(
+        'per language a list of codes or prefixes, e.g. [validation.lint_blocking] python = ["E9", "F821"] '
+        '("ALL": every finding blocks)', default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ from forge.config.load import LoadedConfig
 PYTHON_IMPORT = "forge:python-import"
 PYTHON_PYTEST = "forge:pytest"
 PYTHON_RUFF = "forge:ruff"
+PYTHON_RUFF_FIX = "forge:ruff-fix"
+# What a reviewer would block in Python: syntax and I/O errors, undefined names, broken format strings, repeated
+# dict keys, comparisons that are always wrong, statements where they cannot be (break outside a loop), pylint's
+# errors. Unused imports, import order, f-strings without placeholders and the like are style: fixed or reported.
+PYTHON_BLOCKING = ("E9", "F5", "F60", "F63", "F7", "F82", "PLE")
 COMMAND_STAGES = ("build", "test", "lint")
 # What GCC 14 made errors, made errors on older compilers too: each is a bug, never a style question
 # (return-type holds GCC 14's return-mismatch: `return x;` in a void function, a lost `;` after `return`).
@@ -40,6 +45,10 @@ class Profile:
     manifests: tuple[str, ...]      # other file names whose change concerns it
     variants: tuple[Variant, ...]
     sources: tuple[str, ...] = ()   # extensions {files} takes for compiled languages (not headers)
+    # Deterministic style fixers run on the changed files before judging (forge: steps or commands over {files}).
+    fixers: tuple[str, ...] = ()
+    # Lint codes or prefixes that reject an edit; other findings are reported as style. ("ALL",): every finding.
+    blocking: tuple[str, ...] = ("ALL",)
 
     def variant(self, root: Path) -> Variant | None:
         return next((v for v in self.variants if not v.when or any((root / m).exists() for m in v.when)), None)
@@ -47,7 +56,8 @@ class Profile:
 
 PROFILES: tuple[Profile, ...] = (
     Profile("python", ("python",), ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt"),
-            (Variant((), {"build": PYTHON_IMPORT, "test": PYTHON_PYTEST, "lint": PYTHON_RUFF}),)),
+            (Variant((), {"build": PYTHON_IMPORT, "test": PYTHON_PYTEST, "lint": PYTHON_RUFF}),),
+            fixers=(PYTHON_RUFF_FIX,), blocking=PYTHON_BLOCKING),
     Profile("rust", ("rust",), ("Cargo.toml", "Cargo.lock"),
             (Variant(("Cargo.toml",), {"build": "cargo check --quiet", "test": "cargo test --quiet",
                                        "lint": "cargo clippy --quiet -- -D warnings"}),)),
@@ -111,6 +121,18 @@ class StageCommand:
     @property
     def builtin_step(self) -> bool:
         return self.command.startswith("forge:")
+
+
+def blocking_codes(profile: Profile, loaded: LoadedConfig) -> tuple[str, ...]:
+    """The lint codes that reject an edit for a profile: routing.toml's [validation.lint_blocking], else the
+    profile's own."""
+    configured = loaded.config.validation.lint_blocking.get(profile.name)
+    return tuple(configured) if configured is not None else profile.blocking
+
+
+def blocks(code: str, blocking: tuple[str, ...]) -> bool:
+    """Whether a finding's code is one that rejects an edit (by prefix: "F82" holds F821)."""
+    return "ALL" in blocking or any(code.startswith(prefix) for prefix in blocking if prefix)
 
 
 def command_for(root: Path, profile: Profile, stage: str, loaded: LoadedConfig) -> StageCommand | None:
