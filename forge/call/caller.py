@@ -98,7 +98,8 @@ class Caller:
                 validation = await validate(result)
         finally:
             if validation is not None:
-                verdict = "untrusted" if validation.untrusted else "passed" if validation.passed else "failed"
+                verdict = ("untrusted" if validation.untrusted else "unjudged" if validation.unjudged
+                           else "passed" if validation.passed else "failed")
             else:  # a check cut short is neither a success nor a failure to learn from
                 verdict = "interrupted" if checking else None
             self.ledger.record_call(replace(self._record(model_name, result, verdict, task_id, task_type),

@@ -48,3 +48,6 @@ class Validation(NamedTuple):
     # The check could not judge the answer (validation's commands are not trusted here): no model's answer would
     # fare better, and it is no failure of this one.
     untrusted: bool = False
+    # The check could not judge this answer for a reason no model is to blame for (the test suite timed out):
+    # the task stops rather than paying another model, and the call counts neither for nor against the model.
+    unjudged: bool = False

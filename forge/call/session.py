@@ -113,7 +113,7 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                 on_attempt(attempt)
             if result.ok and not rejected:
                 return TaskOutcome(result, name, tuple(attempts), tuple(skipped))
-            if result.ok and validation.untrusted:  # the check cannot judge any answer: stop paying for more
+            if result.ok and (validation.untrusted or validation.unjudged):  # no answer can be judged: stop paying
                 return TaskOutcome(None, None, tuple(attempts), tuple(skipped))
             if result.ok:  # answered, but the answer failed its check: feedback, then a stronger model
                 rejections += 1

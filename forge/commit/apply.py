@@ -4,8 +4,8 @@ committed. What failed comes back as feedback a retry can send to the model, wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from forge.commit.commit import commit_validated, stage
 from forge.commit.git import git
@@ -28,14 +28,17 @@ class ApplyOutcome:
 
 def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message: str | Callable[[str], str] = "",
                  trailers: dict | None = None, use_cache: bool = True,
-                 known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> ApplyOutcome:
+                 known_failures: Mapping[str, str] | frozenset[str] = frozenset(),
+                 require_fixed: bool = False) -> ApplyOutcome:
     """Edit, validate and commit in the worktree.
 
     A block that does not apply leaves the blocks that did written in the worktree, for the next attempt to build
     on; a failed validation or commit puts the worktree back to its last commit. message may be a function of the
     validated change's diff (a model writing it), called only once the change passed; "" takes a template.
-    known_failures / require_fixed: the tests failing before the run, as validate() takes them."""
+    known_failures / require_fixed: the tests failing before the run, as validate() takes them. Style is fixed
+    before judging (validate.fixers, [validation] fix_style): what the fixers rewrite is committed with the edit."""
     from forge.edit import apply_edits, parse_edits, write_changes
+    from forge.validate.fixers import fix_style
     from forge.validate.pipeline import validate
 
     secrets = environment_secrets()
@@ -57,8 +60,15 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
         return ApplyOutcome(False, "apply", masked(kept + result.failure_report()), changed, problems=problems,
                             applied=list(result.applied))
     changed = write_changes(worktree.path, result)
+    fixed = fix_style(worktree.path, changed, config)
+    if fixed.files and not _differs_from_head(worktree, changed):
+        # The fixers took out all the edit did (an unused import, say): there is nothing left to commit.
+        return ApplyOutcome(False, "apply", "Once its style was fixed (" + "; ".join(fixed.notes) + "), your edit "
+                            "changes nothing: it only added what the linter removes. Make the change the task asks.",
+                            changed, problems=problems, applied=list(result.applied))
     report = validate(worktree.path, changed, config, use_cache=use_cache, known_failures=known_failures,
                       require_fixed=require_fixed)
+    report = replace(report, notes=(*fixed.notes, *report.notes))
     if not report.passed:
         _restore(worktree)
         return ApplyOutcome(False, "validate", masked(report.feedback()), changed, report=report,
@@ -83,7 +93,7 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
             return ApplyOutcome(False, "commit", masked("A commit hook changed the files and the result fails "
                                                         "validation:\n" + again.feedback()),
                                 changed, report=again, problems=problems, applied=list(result.applied))
-        report = again
+        report = replace(again, notes=(*fixed.notes, *again.notes))
     return ApplyOutcome(True, "commit", "", changed, sha, report, problems, list(result.applied))
 
 
@@ -94,7 +104,13 @@ def validation_summary(report) -> str:
         state = "skipped" if stage_result.skipped_reason else ("ok" if stage_result.passed else "failed")
         detail = stage_result.skipped_reason or stage_result.summary
         parts.append(f"{stage_result.stage} {state}" + (f" ({detail})" if detail else ""))
-    return "; ".join(parts)
+    return "; ".join([*parts, *getattr(report, "notes", ())])
+
+
+def _differs_from_head(worktree: Worktree, paths: list[str]) -> bool:
+    from forge.validate.gitfiles import base_content
+
+    return any(base_content(worktree.path, path) != content for path, content in _contents(worktree, paths).items())
 
 
 def _contents(worktree: Worktree, paths: list[str]) -> dict[str, bytes | None]:

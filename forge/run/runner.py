@@ -25,13 +25,14 @@ from pathlib import Path
 from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
 from forge.run.events import Event
-from forge.run.tasks import FIXES_TESTS, RunTask, targeted_failures
+from forge.run.tasks import FIXES_TESTS, RunTask, about_tests_passing, targeted_failures
 from forge.run.test_first import WITHOUT_TESTS, implement_note
 
 # Task types that are never about a failing test, whatever words they share with its name.
 UNTARGETED = frozenset({"docs", "refactor", "format", "review", "question", "commit_message", "architecture"})
 MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
 CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
+UNJUDGED = "validation could not judge the edit: "
 
 
 class TaskFailure(Exception):
@@ -130,7 +131,7 @@ class Runner:
         self.emit = emit
         self.unavailable = unavailable
         self.integration = None
-        self.known_failures: frozenset[str] = frozenset()
+        self.known_failures: dict[str, str] = {}     # test id -> its failure message, before the run
         self.stopped: BudgetStop | None = None
         self.budget_binds = False        # --budget set today's stop threshold below the configured one
         self.merge_lock = asyncio.Lock()
@@ -389,7 +390,9 @@ class Runner:
         # Failing tests the task is about are not excused; a test-fixing task must make one pass.
         targeted = (targeted_failures(task.text, self.known_failures) if task.task_type not in UNTARGETED
                     else frozenset())
-        excused = self.known_failures - targeted
+        # A task about the tests passing excuses none (a named failing test: that one must pass, not all).
+        tests_pass = about_tests_passing(task.text) and not targeted
+        excused = {} if tests_pass else {k: v for k, v in self.known_failures.items() if k not in targeted}
         require_fixed = task.task_type in FIXES_TESTS and not targeted and bool(excused)
         attempts: list[int] = [0]
         committed: list = []
@@ -415,6 +418,10 @@ class Runner:
                 return Validation(True, "passed")
             if getattr(outcome.report, "verdict", None) == "untrusted":   # trust revoked or the file changed
                 return Validation(False, UNTRUSTED, untrusted=True)
+            timed_out = [r.stage for r in getattr(outcome.report, "stages", ()) if r.failed and r.timed_out]
+            if timed_out:       # the suite's time, not the answer: another model would hit the same wall
+                return Validation(False, f"{UNJUDGED}the {timed_out[0]} stage timed out (raise [validation] "
+                                  f"{timed_out[0]}_timeout_s)", unjudged=True)
             return Validation(False, f"It failed at {outcome.stage}.\n{outcome.feedback}")
 
         async def revise(sent, result, validation, following):
@@ -441,8 +448,10 @@ class Runner:
             if last is None:
                 raise TaskFailure("no model could be tried: every circuit is open")
             if last.rejected == UNTRUSTED:
-                raise TaskFailure(f"validation could not judge the edit: {UNTRUSTED}")
-            why = (f"rejected: {_first_line(last.rejected)}" if last.rejected
+                raise TaskFailure(f"{UNJUDGED}{UNTRUSTED}")
+            if last.rejected.startswith(UNJUDGED):
+                raise TaskFailure(last.rejected)
+            why = (f"rejected: {_headline(last.rejected)}" if last.rejected
                    else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
                    else str(last.error_kind))
             raise TaskFailure(f"every model failed ({len(outcome.attempts)} attempts); the last, {last.model}, {why}")
@@ -680,10 +689,10 @@ class Runner:
                 git_run(self.root, "branch", "-D", branch)
             git_run(self.root, "worktree", "prune")
 
-    def _failing_before(self) -> frozenset[str]:
+    def _failing_before(self) -> dict[str, str]:
         from forge.validate.baseline import failing_tests
 
-        return failing_tests(self.integration.path, self.loaded) or frozenset()
+        return failing_tests(self.integration.path, self.loaded) or {}
 
     def _validate_combined(self, path: Path, changed: list[str]):
         from forge.validate.pipeline import validate
@@ -793,6 +802,12 @@ def _masked(text: str) -> str:
     from forge.context.secrets import environment_secrets, mask_secrets
 
     return mask_secrets(text, environment_secrets())[0]
+
+
+def _headline(text: str) -> str:
+    """A rejection's reason in one line: "It failed at validate." says where, the line after it says why."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return " ".join(lines[:2])[:300]
 
 
 def _first_line(text: str) -> str:

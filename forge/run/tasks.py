@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -77,7 +78,21 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _NOT_TELLING}
 
 
-def targeted_failures(task_text: str, failing: frozenset[str]) -> frozenset[str]:
+# A request about the tests passing: "so that the tests pass", "make the tests pass", "fix the (failing) tests",
+# "get the suite green". Then no test failing before is excused: the suite must pass.
+_ABOUT_TESTS_PASSING = re.compile(
+    r"\b(?:tests?|suite|specs?)\b[\w\s,'-]{0,20}?\b(?:pass(?:es|ing)?|green|succeed)\b"
+    r"|\b(?:fix|repair|make)\s+(?:the\s+|all\s+|all\s+the\s+|every\s+|our\s+)?(?:failing\s+|broken\s+|red\s+)?"
+    r"(?:tests?|test\s+suite|suite)\b"
+    r"|\bfailing\s+tests?\b", re.I)
+
+
+def about_tests_passing(task_text: str) -> bool:
+    """Whether a task asks for the tests to pass (then every test must, whatever it did before) (pure)."""
+    return bool(_ABOUT_TESTS_PASSING.search(task_text))
+
+
+def targeted_failures(task_text: str, failing: Iterable[str]) -> frozenset[str]:
     """The tests failing before the run that this task is about: a test whose name shares two or more words with
     the task ("divide raises ValueError on zero" and test_divide_by_zero_is_a_value_error). The task's edit must
     make those pass; the other failures do not hold it back."""

@@ -9,25 +9,31 @@ from pathlib import Path
 
 from forge.config.load import LoadedConfig
 from forge.validate import gitfiles, tests
+from forge.validate.known import as_known
 from forge.validate.pipeline import configured_timeouts, is_trusted
 from forge.validate.profiles import BY_NAME, PYTHON_PYTEST, Applied, command_for
 from forge.validate.steps import StepContext
 
 
-def failing_tests(repo: Path, config: LoadedConfig, *, timeout_s: float | None = None) -> frozenset[str] | None:
-    """The ids (tests.case_id: tests/test_ops.py::test_x, relative to the repository root; cargo:path::to::test for
-    Rust) of the tests of the working tree at repo that fail now, from one run of its whole Python suite and of
-    `cargo test`; frozenset() when all pass. None
+def failing_tests(repo: Path, config: LoadedConfig, *, timeout_s: float | None = None) -> dict[str, str] | None:
+    """The tests of the working tree at repo that fail now, id -> failure message (ids: tests.case_id's form,
+    tests/test_ops.py::test_x relative to the repository root; cargo:path::to::test for Rust), from one run of its
+    whole Python suite and of `cargo test`; {} when all pass. None
     when it cannot tell: no Python tests, pytest missing, a timeout (timeout_s, else [validation] test_timeout_s),
     pytest stopped short (a collection error), or the repository's Python tests are not forge's pytest step (a
     configured command, or one its untrusted routing.toml names), which would not compare ids anyway."""
     root = repo.resolve()
     found = [part for part in (_python_failing(root, config, timeout_s), _cargo_failing(root, config, timeout_s))
              if part is not None]
-    return frozenset().union(*found) if found else None
+    if not found:
+        return None
+    merged: dict[str, str] = {}
+    for part in found:          # each an id -> failure message mapping (or bare ids: messages unknown)
+        merged.update(as_known(part))
+    return merged
 
 
-def _python_failing(root: Path, config: LoadedConfig, timeout_s: float | None) -> frozenset[str] | None:
+def _python_failing(root: Path, config: LoadedConfig, timeout_s: float | None) -> dict[str, str] | None:
     profile = BY_NAME["python"]
     command = command_for(root, profile, "test", config)
     if command is None or command.command != PYTHON_PYTEST:
@@ -41,9 +47,10 @@ def _python_failing(root: Path, config: LoadedConfig, timeout_s: float | None) -
         return tests.suite_failures(ctx)
 
 
-def _cargo_failing(root: Path, config: LoadedConfig, timeout_s: float | None) -> frozenset[str] | None:
-    """The same for a Rust crate whose test command is `cargo test`: ids tests.cargo_failed_tests gives. None when
-    it is not one, the command is the untrusted repository's, it does not build, or it times out."""
+def _cargo_failing(root: Path, config: LoadedConfig, timeout_s: float | None) -> dict[str, str] | None:
+    """The same for a Rust crate whose test command is `cargo test`: id -> how it failed, as tests.cargo_failures
+    gives them (the panic's message). None when it is not one, the command is the untrusted repository's, it does
+    not build, or it times out."""
     from forge.validate import process
 
     profile = BY_NAME["rust"]
@@ -61,5 +68,5 @@ def _cargo_failing(root: Path, config: LoadedConfig, timeout_s: float | None) ->
         return None
     if outcome.timed_out or tests.command_counts(outcome.output) is None:
         return None
-    failed = tests.cargo_failed_tests(outcome.output)
+    failed = tests.cargo_failures(outcome.output)
     return failed if outcome.returncode == 0 or failed else None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from forge.validate import gitfiles, process
 from forge.validate.diagnostics import parse
+from forge.validate.profiles import blocks
 from forge.validate.report import Diagnostic, StageResult, skipped, tail
 from forge.validate.steps import StepContext, missing, needs_files, timed_out
 
@@ -139,6 +141,14 @@ def ruff_introduced(ctx: StepContext) -> StageResult:
     return _result(ctx, "python (ruff)", new, len(current) - len(new), duration, "\n".join(outputs))
 
 
+def split_by_blocking(new: list[Diagnostic], blocking: tuple[str, ...]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(findings that reject the edit, style findings that are only reported, as warnings) (pure). What the linter
+    itself calls a warning is style too: it is not what made it fail (clippy: only the lints named with -D do)."""
+    rejecting = [d for d in new if blocks(d.code, blocking) and d.severity != "warning"]
+    style = [replace(d, severity="warning") for d in new if d not in rejecting]
+    return rejecting, style
+
+
 def _ruff_failure(ctx: StepContext, outcome: process.Outcome, unreadable: str | None, duration: float,
                   where: str) -> StageResult | None:
     """The stage's result when a ruff run did not give findings: a timeout, an error exit, output not JSON."""
@@ -153,11 +163,18 @@ def _ruff_failure(ctx: StepContext, outcome: process.Outcome, unreadable: str | 
 
 def _result(ctx: StepContext, name: str, new: list[Diagnostic], old: int, duration: float,
             output: str) -> StageResult:
+    """The stage's verdict on the findings the edit introduced: only those of the blocking codes reject it; the
+    rest are style, reported as warnings (in the summary, the trailer and --json) and never sent back."""
+    rejecting, style = split_by_blocking(new, ctx.blocking)
     before = f" ({old} already there before the edit)" if old else ""
-    summary = f"{name}: {len(new)} new finding{'s' if len(new) != 1 else ''}{before}" if new else \
-        f"{name}: no new findings{before}"
-    return StageResult(ctx.stage, not new, duration_s=duration, diagnostics=tuple(new), summary=summary,
-                       output_tail=tail(output) if new else "")
+    codes = ", ".join(sorted({d.code for d in style if d.code}))
+    noted = f"; {len(style)} style finding{'s' if len(style) != 1 else ''} not blocking ({codes})" if style else ""
+    if rejecting:
+        summary = f"{name}: {len(rejecting)} new finding{'s' if len(rejecting) != 1 else ''}{before}{noted}"
+    else:
+        summary = f"{name}: no new findings{' that block' if style else ''}{before}{noted}"
+    return StageResult(ctx.stage, not rejecting, duration_s=duration, diagnostics=tuple(rejecting or style),
+                       summary=summary, output_tail=tail(output) if rejecting else "")
 
 
 def materialise_base(root: Path, tree: list[str], changed: list[str], dest: Path) -> None:
@@ -195,7 +212,7 @@ def command_introduced(ctx: StepContext) -> StageResult:
         if outcome.timed_out:
             return timed_out(ctx, outcome)
         if outcome.returncode == 0:
-            return StageResult(ctx.stage, True, duration_s=outcome.duration_s, summary=f"{name}: ok")
+            return _passed(ctx, name, outcome)
         if outcome.returncode is not None and outcome.returncode < 0:   # killed (Ctrl-C, forge run stopping)
             return StageResult(ctx.stage, False, duration_s=outcome.duration_s,
                                summary=f"{name}: killed by signal {-outcome.returncode}",
@@ -226,6 +243,16 @@ def command_introduced(ctx: StepContext) -> StageResult:
     pairs = [(d, key(d, _read(ctx.root / d.file))) for d in current]
     new = introduced(pairs, before)
     return _result(ctx, name, new, len(current) - len(new), duration, outcome.output)
+
+
+def _passed(ctx: StepContext, name: str, outcome: process.Outcome) -> StageResult:
+    """A linter that exits 0 passes; the warnings it gives on the changed files show as findings that do not block
+    (those already there before the edit among them: telling them apart would take a second run on the base)."""
+    files = set(ctx.files())
+    warned = [replace(d, severity="warning") for d in parse(outcome.output, ctx.root) if d.file in files]
+    noted = f"; {len(warned)} warning{'s' if len(warned) != 1 else ''} not blocking" if warned else ""
+    return StageResult(ctx.stage, True, duration_s=outcome.duration_s, diagnostics=tuple(warned),
+                       summary=f"{name}: ok{noted}")
 
 
 def _read(path: Path) -> bytes | None:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from forge.config.load import LoadedConfig
 from forge.context.secrets import environment_secrets, mask_secrets
-from forge.validate import build, gitfiles, lint, tests
+from forge.validate import build, c_tests, gitfiles, lint, tests
 from forge.validate.cache import ResultCache
+from forge.validate.known import Known, as_known
 from forge.validate.profiles import (
     PYTHON_IMPORT,
     PYTHON_PYTEST,
@@ -30,6 +31,7 @@ from forge.validate.profiles import (
     Applied,
     StageCommand,
     applicable,
+    blocking_codes,
     command_for,
 )
 from forge.validate.report import STAGES, UNTRUSTED, Diagnostic, StageResult, ValidationReport, combine, skipped
@@ -38,7 +40,7 @@ from forge.validate.syntax import check_syntax, language_for
 
 DEFAULT_TIMEOUTS = {"build": 300.0, "test": 900.0, "lint": 300.0}
 FORGE_STEPS = {PYTHON_IMPORT: build.python_imports, PYTHON_PYTEST: tests.python_tests,
-               PYTHON_RUFF: lint.ruff_introduced}
+               PYTHON_RUFF: lint.ruff_introduced, **c_tests.STEPS}
 COMMAND_STEPS = {"build": run_command, "test": tests.command_tests, "lint": lint.command_introduced}
 
 
@@ -82,10 +84,10 @@ class _Stages:
 
     def __init__(self, root: Path, changed: list[str], config: LoadedConfig, applied: list[Applied],
                  timeouts: dict[str, float], results: ResultCache | None,
-                 known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> None:
+                 known_failures: Known | None = None, require_fixed: bool = False) -> None:
         self.root, self.changed, self.config, self.applied = root, changed, config, applied
         self.timeouts, self.results = timeouts, results
-        self.known_failures, self.require_fixed = frozenset(known_failures), require_fixed
+        self.known_failures, self.require_fixed = as_known(known_failures), require_fixed
         self.fingerprint = gitfiles.fingerprint(root, changed) if results is not None else ""
         self.tree = cache(lambda: gitfiles.tree_files(root))
         self.secrets = environment_secrets()
@@ -104,7 +106,8 @@ class _Stages:
         step = FORGE_STEPS.get(command.command) if command.builtin_step else COMMAND_STEPS[stage]
         if step is None:
             return skipped(stage, f"{command.command} is not a step forge knows")
-        key = ResultCache.key(self.fingerprint, stage, applied.profile.name, command.command, *self._judged_by(stage))
+        key = ResultCache.key(self.fingerprint, stage, applied.profile.name, command.command,
+                              *self._judged_by(stage, applied, command))
         if self.results is not None:
             found = self.results.get(key)
             if found is not None:
@@ -114,23 +117,33 @@ class _Stages:
             self.results.put(key, result)
         return result
 
-    def _judged_by(self, stage: str) -> tuple[str, ...]:
-        """What else a stage's verdict depends on, for its cache key: the test stage's known failures and
-        require_fixed (a pass that tolerated a known failure is no pass for a validation that tolerates none)."""
+    def _judged_by(self, stage: str, applied: Applied, command: StageCommand) -> tuple[str, ...]:
+        """What else a stage's verdict depends on, for its cache key: the lint codes that block; the test stage's
+        known failures and require_fixed (a pass that tolerated a known failure is no pass for a validation that
+        tolerates none)."""
+        if stage == "lint":
+            return ("blocking", *blocking_codes(applied.profile, self.config, command.builtin_step))
         if stage != "test" or not self.known_failures:
             return ()
-        return ("known-failures", *sorted(self.known_failures), f"require-fixed={self.require_fixed}")
+        return ("known-failures", *(f"{k}={v}" for k, v in sorted(self.known_failures.items())),
+                f"require-fixed={self.require_fixed}", f"excuse-affected={self._excuse_affected}")
+
+    @property
+    def _excuse_affected(self) -> bool:
+        return self.config.config.validation.excuse_affected
 
     def _execute(self, step, command: StageCommand, applied: Applied) -> StageResult:
         with tempfile.TemporaryDirectory(prefix=f"forge-{command.stage}-") as scratch:
             ctx = StepContext(self.root, command, applied, self.timeouts.get(command.stage, 300.0), Path(scratch),
-                              self.tree, self.changed, self.known_failures, self.require_fixed)
+                              self.tree, self.changed, self.known_failures, self.require_fixed,
+                              blocking_codes(applied.profile, self.config, command.builtin_step),
+                              self._excuse_affected)
             return step(ctx)
 
 
 def validate(repo: Path, changed: list[str], config: LoadedConfig, *, timeouts: dict[str, float] | None = None,
              results: ResultCache | None = None, use_cache: bool = True,
-             known_failures: frozenset[str] = frozenset(), require_fixed: bool = False) -> ValidationReport:
+             known_failures: Known | frozenset[str] | None = None, require_fixed: bool = False) -> ValidationReport:
     """Validate the changed files (paths relative to the repository root) of the working tree at repo. Stage
     timeouts come from [validation] *_timeout_s; timeouts= overrides them.
 
@@ -150,7 +163,7 @@ def validate(repo: Path, changed: list[str], config: LoadedConfig, *, timeouts: 
         return ValidationReport((syntax, *later), tuple(changed), time.perf_counter() - started)
     applied = applicable(root, {path: language_for(root, path) for path in changed})
     stages = _Stages(root, changed, config, applied, {**configured_timeouts(config), **(timeouts or {})},
-                     (results or ResultCache()) if use_cache else None, frozenset(known_failures), require_fixed)
+                     (results or ResultCache()) if use_cache else None, as_known(known_failures), require_fixed)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forge-lint") as pool:
         linting = pool.submit(stages.run, "lint") if settings.lint else None
         built = stages.run("build") if settings.build else _switched_off("build")

@@ -21,11 +21,22 @@ PYTHON_IMPORT = "forge:python-import"
 PYTHON_PYTEST = "forge:pytest"
 PYTHON_RUFF = "forge:ruff"
 PYTHON_RUFF_FIX = "forge:ruff-fix"
+# C and C++: ctest in a configured CMake build folder, else `make test`/`make check` (forge/validate/c_tests.py).
+C_TESTS = "forge:c-tests"
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")     # the names GNU make looks for, in its order
 # What a reviewer would block in Python: syntax and I/O errors, undefined names, broken format strings, repeated
 # dict keys, comparisons that are always wrong, statements where they cannot be (break outside a loop), pylint's
 # errors. Unused imports, import order, f-strings without placeholders and the like are style: fixed or reported.
 PYTHON_BLOCKING = ("E9", "F5", "F60", "F63", "F7", "F82", "PLE")
 COMMAND_STAGES = ("build", "test", "lint")
+# Rust: a test the task concerns runs whatever its marker, so #[ignore]d tests run too. Clippy rejects what a
+# reviewer would (code that is wrong or most likely wrong); its style, complexity and perf lints stay warnings,
+# which clippy exits 0 on, and rustc's errors fail the build anyway. The fixers: clippy's machine-applicable fixes,
+# then cargo fmt, which formats with the edition Cargo.toml gives each target (plain rustfmt assumes 2015 and fails
+# on async code); it formats the whole crate, and fixers.py puts back every file the edit did not change.
+RUST_TEST = "cargo test --quiet -- --include-ignored"
+RUST_LINT = "cargo clippy --quiet -- -D clippy::correctness -D clippy::suspicious"
+RUST_FIXERS = ("cargo clippy --fix --allow-dirty --allow-no-vcs --quiet", "cargo fmt --quiet -- {files}")
 # What GCC 14 made errors, made errors on older compilers too: each is a bug, never a style question
 # (return-type holds GCC 14's return-mismatch: `return x;` in a void function, a lost `;` after `return`).
 C_ERRORS = ("-Werror=implicit-function-declaration -Werror=implicit-int -Werror=int-conversion "
@@ -59,8 +70,8 @@ PROFILES: tuple[Profile, ...] = (
             (Variant((), {"build": PYTHON_IMPORT, "test": PYTHON_PYTEST, "lint": PYTHON_RUFF}),),
             fixers=(PYTHON_RUFF_FIX,), blocking=PYTHON_BLOCKING),
     Profile("rust", ("rust",), ("Cargo.toml", "Cargo.lock"),
-            (Variant(("Cargo.toml",), {"build": "cargo check --quiet", "test": "cargo test --quiet",
-                                       "lint": "cargo clippy --quiet -- -D warnings"}),)),
+            (Variant(("Cargo.toml",), {"build": "cargo check --quiet", "test": RUST_TEST, "lint": RUST_LINT}),),
+            fixers=RUST_FIXERS),
     Profile("typescript", ("typescript", "tsx"), ("package.json", "tsconfig.json"),
             (Variant(("tsconfig.json",), {"build": "npx tsc --noEmit", "test": "npm test --silent",
                                           "lint": "npx eslint -f unix ."}),)),
@@ -68,10 +79,11 @@ PROFILES: tuple[Profile, ...] = (
             (Variant(("package.json",), {"test": "npm test --silent", "lint": "npx eslint -f unix ."}),)),
     Profile("go", ("go",), ("go.mod", "go.sum"),
             (Variant(("go.mod",), {"build": "go build ./...", "test": "go test ./...", "lint": "go vet ./..."}),)),
-    Profile("c", ("c",), ("Makefile", "CMakeLists.txt"),
-            (Variant((), {"build": f"cc -fsyntax-only {C_ERRORS} -I. -Iinclude {{files}}"}),), sources=(".c",)),
-    Profile("cpp", ("cpp",), ("Makefile", "CMakeLists.txt"),
-            (Variant((), {"build": "c++ -fsyntax-only -I. -Iinclude {files}"}),),
+    Profile("c", ("c",), (*MAKEFILES, "CMakeLists.txt"),
+            (Variant((), {"build": f"cc -fsyntax-only {C_ERRORS} -I. -Iinclude {{files}}", "test": C_TESTS}),),
+            sources=(".c",)),
+    Profile("cpp", ("cpp",), (*MAKEFILES, "CMakeLists.txt"),
+            (Variant((), {"build": "c++ -fsyntax-only -I. -Iinclude {files}", "test": C_TESTS}),),
              sources=(".cc", ".cpp", ".cxx", ".c++")),
     Profile("java", ("java",), ("pom.xml", "build.gradle", "build.gradle.kts"),
             (Variant(("pom.xml",), {"build": "mvn -q -o compile", "test": "mvn -q -o test"}),
@@ -123,11 +135,14 @@ class StageCommand:
         return self.command.startswith("forge:")
 
 
-def blocking_codes(profile: Profile, loaded: LoadedConfig) -> tuple[str, ...]:
+def blocking_codes(profile: Profile, loaded: LoadedConfig, builtin_step: bool = True) -> tuple[str, ...]:
     """The lint codes that reject an edit for a profile: routing.toml's [validation.lint_blocking], else the
-    profile's own."""
+    profile's own for forge's own lint step; a lint command the user configured is theirs: every finding of it
+    blocks unless lint_blocking says otherwise."""
     configured = loaded.config.validation.lint_blocking.get(profile.name)
-    return tuple(configured) if configured is not None else profile.blocking
+    if configured is not None:
+        return tuple(configured)
+    return profile.blocking if builtin_step else ("ALL",)
 
 
 def blocks(code: str, blocking: tuple[str, ...]) -> bool:

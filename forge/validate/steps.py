@@ -4,7 +4,7 @@ and running a configured command into a StageResult."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +25,10 @@ class StepContext:
     changed: list[str] = field(default_factory=list)   # every changed path of this validation
     # ids of tests failing before the change (tests.case_id): their failures do not fail the test stage; with
     # require_fixed, one of them must pass now. Only forge's pytest step applies them (not configured commands).
-    known_failures: frozenset[str] = frozenset()
+    known_failures: Mapping[str, str] = field(default_factory=dict)   # id -> failure message (known.as_known)
     require_fixed: bool = False
+    blocking: tuple[str, ...] = ("ALL",)    # lint codes that reject an edit (profiles.blocking_codes)
+    excuse_affected: bool = False           # [validation] excuse_affected: the rule before issue 14
 
     @property
     def stage(self) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import tomllib
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from forge.validate import process
 from forge.validate.diagnostics import parse, relative
+from forge.validate.known import Known, same_failure
 from forge.validate.report import Diagnostic, StageResult, skipped, tail
 from forge.validate.steps import StepContext, missing, needs_files, timed_out
 
@@ -136,59 +137,98 @@ class Run:
     def passed(self) -> set[str]:
         return {c.id for c in self.cases or () if c.outcome == "passed"}
 
-    def new_failures(self, known: frozenset[str]) -> list[Diagnostic]:
-        """The failures that fail the stage: those not in known (all of them when the report cannot tell)."""
+    def new_failures(self, excused: Excuse, flaky: frozenset[str] = frozenset()) -> list[Diagnostic]:
+        """The failures that fail the stage: those neither excused nor flaky (all of them when the report cannot
+        tell)."""
         failing = self.failing()
         if failing is None:
             return self.failures if self.outcome.returncode not in (0, NO_TESTS_COLLECTED) else []
-        return [d for i, d in failing.items() if i not in known]
+        return [d for i, d in failing.items() if not excused(i, d) and i not in flaky]
 
-    def failed(self, known: frozenset[str]) -> bool:
+    def failed(self, excused: Excuse, flaky: frozenset[str] = frozenset()) -> bool:
         failing = self.failing()
         if failing is None:
             return self.outcome.returncode not in (0, NO_TESTS_COLLECTED)
-        return any(i not in known for i in failing)
+        return any(not excused(i, d) and i not in flaky for i, d in failing.items())
 
-    def tolerated(self, known: frozenset[str]) -> dict[str, Diagnostic]:
-        """The failures of tests that failed before the change too."""
-        return {i: d for i, d in (self.failing() or {}).items() if i in known}
+    def tolerated(self, excused: Excuse) -> dict[str, Diagnostic]:
+        """The failures of tests that failed before the change too, and are excused."""
+        return {i: d for i, d in (self.failing() or {}).items() if excused(i, d)}
+
+
+# Whether a failing test (id, its failure) is excused: it failed before, and not in a way the change touched.
+Excuse = Callable[[str, Diagnostic], bool]
+MAX_RERUN = 20      # failing tests re-run once to tell a flaky one; more than this is no flake
+
+
+def excuser(known: Known, affected: list[str], excuse_affected: bool) -> Excuse:
+    """The rule for tests that failed before the change: one elsewhere is excused; one in a test file the change
+    affects (it imports a changed module) must pass, unless it still fails the very same way (the change did not
+    touch what it checks), or excuse_affected restores the old rule."""
+    affected_files = set(affected)
+
+    def excused(test_id: str, diagnostic: Diagnostic) -> bool:
+        if test_id not in known:
+            return False
+        if excuse_affected or test_id.split("::")[0] not in affected_files:
+            return True
+        return same_failure(known, test_id, diagnostic.message)
+    return excused
+
+
+def _flaky(ctx: StepContext, run: Run, excused: Excuse) -> frozenset[str]:
+    """The tests of a run that failed and then passed on an immediate re-run of just them: flaky, not broken."""
+    failing = run.failing() or {}
+    blamed = [i for i, d in failing.items() if not excused(i, d) and "::" in i]
+    if not blamed or len(blamed) > MAX_RERUN:
+        return frozenset()
+    again = _pytest(ctx, blamed, f"{run.name}-rerun")
+    if isinstance(again, StageResult) or again.cases is None:
+        return frozenset()
+    return frozenset(again.passed() & set(blamed))
 
 
 def python_tests(ctx: StepContext) -> StageResult:
     known = ctx.known_failures
     affected = affected_python_tests(ctx.root, ctx.changed, ctx.tree())
+    excused = excuser(known, affected, ctx.excuse_affected)
     runs: list[Run] = []
+    flaky: set[str] = set()
     if affected:
         first = _pytest(ctx, affected, "affected")
         if isinstance(first, StageResult):
             return first
         runs.append(first)
-    # the suite runs unless the affected tests failed already (failures known from before do not count)
-    if not runs or not runs[0].failed(known):
+        flaky |= _flaky(ctx, first, excused) if first.failed(excused) else set()
+    # the suite runs unless the affected tests failed already (excused and flaky failures do not count)
+    if not runs or not runs[0].failed(excused, frozenset(flaky)):
         rest = _pytest(ctx, [f"--ignore={p}" for p in affected], "suite")
         if isinstance(rest, StageResult):
             return rest
         runs.append(rest)
+        flaky |= _flaky(ctx, rest, excused) if rest.failed(excused) else set()
+    flaky_ids = frozenset(flaky)
     counts = Counts()
     for run in runs:
         counts = counts.add(run.counts)
-    failed_runs = [r for r in runs if r.failed(known)]
-    tolerated = {i: d for r in runs for i, d in r.tolerated(known).items()}
+    failed_runs = [r for r in runs if r.failed(excused, flaky_ids)]
+    tolerated = {i: d for r in runs for i, d in r.tolerated(excused).items()}
     unfixed = bool(ctx.require_fixed and known and not failed_runs
-                   and not known & set().union(*(r.passed() for r in runs)))
+                   and not set(known) & set().union(*(r.passed() for r in runs)))
     if not failed_runs and not unfixed and counts.total == 0:
         return skipped(ctx.stage, "no tests found")
     outcome = (failed_runs or runs)[-1].outcome
     before = f" (failing before this change too: {_listed(tolerated)})" if tolerated else ""
+    shaky = f" (flaky: failed, then passed on a re-run: {_listed(flaky_ids)})" if flaky_ids else ""
     where = f" (affected first: {', '.join(affected[:3])}{' …' if len(affected) > 3 else ''})" if affected else ""
     stopped = " - stopped before the suite" if failed_runs and failed_runs[0].name == "affected" else ""
     fixed = f" - none of the tests failing before this change passes now: {_listed(known)}" if unfixed else ""
-    diagnostics = [d for r in failed_runs for d in r.new_failures(known)]
+    diagnostics = [d for r in failed_runs for d in r.new_failures(excused, flaky_ids)]
     if unfixed:
         diagnostics += tolerated.values()
     return StageResult(ctx.stage, not failed_runs and not unfixed, duration_s=sum(r.outcome.duration_s for r in runs),
                        diagnostics=tuple(diagnostics),
-                       summary=f"python: {counts.text()}{before}{where}{stopped}{fixed}",
+                       summary=f"python: {counts.text()}{before}{shaky}{where}{stopped}{fixed}",
                        output_tail=tail(outcome.output))
 
 
@@ -198,14 +238,14 @@ def _listed(ids: Iterable[str], most: int = 3) -> str:
     return ", ".join(ids[:most]) + more
 
 
-def suite_failures(ctx: StepContext) -> frozenset[str] | None:
-    """The ids of the suite's failing tests, from one run of forge's pytest step; None when it cannot tell (no
-    tests collected, pytest missing, a timeout, no readable report)."""
+def suite_failures(ctx: StepContext) -> dict[str, str] | None:
+    """The suite's failing tests (id -> failure message), from one run of forge's pytest step; None when it cannot
+    tell (no tests collected, pytest missing, a timeout, no readable report)."""
     run = _pytest(ctx, [], "suite")
     if isinstance(run, StageResult) or run.outcome.returncode == NO_TESTS_COLLECTED:
         return None
     failing = run.failing()
-    return None if failing is None else frozenset(failing)
+    return None if failing is None else {i: d.message for i, d in failing.items()}
 
 
 # Where pytest reads its settings from, and the section that makes a shared file pytest's (pytest.ini counts even
@@ -357,18 +397,46 @@ def pytest_failures(root: Path, output: str) -> list[Diagnostic]:
 
 # ---------------------------------------------------------------- configured test commands (cargo, go, npm...)
 
-# cargo test names each failing test in a "---- name stdout ----" header, in --quiet mode too.
+# cargo test names each failing test in a "---- name stdout ----" header, in --quiet mode too; what follows, up to
+# the next header or the closing list of names, is what the test printed and how it failed.
 _CARGO_FAILED = re.compile(r"^---- (\S+) stdout ----$", re.M)
+_CARGO_SECTION_END = re.compile(r"^(?:---- \S+ stdout ----|failures:)$", re.M)
+# The lines that carry a panic's message, up to the backtrace or cargo's note about it.
+_CARGO_MESSAGE_END = re.compile(r"^(?:stack backtrace:|note: |thread '|\s*$)")
+MESSAGE_CHARS = 300
 
 
-def cargo_failed_tests(output: str) -> frozenset[str]:
-    """The ids of the tests a `cargo test` run reports failing: cargo:<path::to::test>."""
-    return frozenset(f"cargo:{name}" for name in _CARGO_FAILED.findall(output))
+def cargo_failures(output: str) -> dict[str, str]:
+    """The failing tests of a `cargo test` run, id -> how each failed, on one line (pure): the panic's message with
+    the lines that belong to it (assert_eq!'s left and right values, so a test that fails with other values fails
+    differently), else the first line the test printed (a test returning Err prints `Error: ...`); "" when none."""
+    failures: dict[str, str] = {}
+    for header in _CARGO_FAILED.finditer(output):
+        rest = output[header.end():]
+        end = _CARGO_SECTION_END.search(rest)
+        section = rest[:end.start()] if end else rest
+        failures[f"cargo:{header[1]}"] = _cargo_message(section)
+    return failures
+
+
+def _cargo_message(section: str) -> str:
+    panic = _CARGO_PANIC.search(section)
+    if panic is None:
+        said = [line.strip() for line in section.splitlines() if line.strip()]
+        return said[0][:MESSAGE_CHARS] if said else ""
+    lines = section[panic.start(5):].splitlines()
+    kept = [lines[0].strip()]
+    for line in lines[1:]:
+        if _CARGO_MESSAGE_END.match(line):
+            break
+        kept.append(line.strip())
+    return " ".join(kept)[:MESSAGE_CHARS]
 
 
 _CARGO_RESULT = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
 # Rust 1.80+ writes the thread id after the name: "thread 'tests::x' (26568) panicked at src/lib.rs:68:9:".
 _CARGO_PANIC = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
+_CARGO_PANIC_NAMES = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ")
 _GO_FAIL = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
 
 
@@ -388,6 +456,10 @@ def command_failures(root: Path, output: str) -> list[Diagnostic]:
         if where:
             failures.append(Diagnostic(where, int(line), int(column), "error", "test",
                                        f"{name} failed: {message.strip()}"))
+    panicked = set(_CARGO_PANIC_NAMES.findall(output))
+    failures += [Diagnostic("", 0, 0, "error", "test", f"{test_id.removeprefix('cargo:')} failed: {message}")
+                 for test_id, message in cargo_failures(output).items()
+                 if test_id.removeprefix("cargo:") not in panicked]     # a test that returned Err, or did not panic
     if failures:
         return failures
     if _PYTEST_FAILED.search(output):
@@ -419,20 +491,20 @@ def changed_crates(root: Path, changed: list[str]) -> list[str]:
 def command_tests(ctx: StepContext) -> StageResult:
     """The configured test command; for `cargo test` in a workspace, the changed crates first.
 
-    ctx.known_failures applies to `cargo test`, whose output names its failing tests (cargo_failed_tests): a run
-    whose only failures are known ones passes. With require_fixed one of them must fail no longer. Other commands'
-    output does not name their tests: any failure fails the stage and the exit code decides."""
+    ctx.known_failures applies to `cargo test`, whose output names its failing tests and how each failed
+    (cargo_failures): a run whose only failures are excused ones (cargo_excuser) passes. With require_fixed one of
+    the tests failing before must fail no longer. Other commands' output does not name their tests: any failure
+    fails the stage and the exit code decides."""
     empty = needs_files(ctx)
     if empty is not None:
         return empty
     argv = ctx.argv()
-    runs = []
-    if argv[:2] == ["cargo", "test"]:
-        runs += [[*argv, "-p", crate] for crate in changed_crates(ctx.root, ctx.changed)]
-    runs.append(argv)
+    cargo = argv[:2] == ["cargo", "test"]
+    crates = changed_crates(ctx.root, ctx.changed) if cargo else []
+    runs = [*(with_package(argv, crate) for crate in crates), argv]
+    excuse = cargo_excuser(ctx.known_failures, ctx.excuse_affected)
     duration = 0.0
     counts = None
-    cargo = argv[:2] == ["cargo", "test"]
     excused: set[str] = set()
     for run in runs:
         try:
@@ -443,21 +515,27 @@ def command_tests(ctx: StepContext) -> StageResult:
             return timed_out(ctx, outcome)
         duration += outcome.duration_s
         counts = command_counts(outcome.output)
-        failed = cargo_failed_tests(outcome.output) if cargo else frozenset()
-        if outcome.returncode != 0 and counts is not None and failed and failed <= ctx.known_failures:
-            excused |= failed           # only tests that failed before this change: they do not hold it back
+        failed = cargo_failures(outcome.output) if cargo else {}
+        # the changed crates' own runs, or the one run when the change is the root package's: the change's tests
+        own = run is not runs[-1] or not crates
+        if (outcome.returncode != 0 and counts is not None and failed
+                and all(excuse(i, message, own) for i, message in failed.items())):
+            excused |= failed.keys()    # only tests that failed before this change: they do not hold it back
             continue
         if outcome.returncode != 0:
             failures = tuple(command_failures(ctx.root, outcome.output))
             affected = " (affected crate first - stopped before the suite)" if run is not runs[-1] else ""
-            told = counts.text() if counts else f"exit {outcome.returncode}"
+            told = _told(counts, cargo) if counts else f"exit {outcome.returncode}"
+            other = _listed(i for i, said in failed.items() if i in ctx.known_failures and not excuse(i, said, own))
+            differently = f" (failing before this change, differently now: {other})" if other else ""
             return StageResult(ctx.stage, False, duration_s=duration, diagnostics=failures,
-                               summary=f"{ctx.command.profile}: {told}{affected}", output_tail=tail(outcome.output))
+                               summary=f"{ctx.command.profile}: {told}{differently}{affected}",
+                               output_tail=tail(outcome.output))
     # the suite's counts: the affected crates' tests are among them
-    told = counts.text() if counts else "ok"
+    told = _told(counts, cargo) if counts else "ok"
     if excused:
         told += f" (failing before this change too: {', '.join(sorted(excused))})"
-    if ctx.require_fixed and ctx.known_failures and not (ctx.known_failures - excused):
+    if ctx.require_fixed and ctx.known_failures and not (ctx.known_failures.keys() - excused):
         return StageResult(ctx.stage, False, duration_s=duration,
                            diagnostics=(Diagnostic("", 0, 0, "error", "test", "none of the tests failing before "
                                                    f"this change passes now: {', '.join(sorted(excused))}"),),
@@ -465,3 +543,29 @@ def command_tests(ctx: StepContext) -> StageResult:
                                    "passes now", output_tail=tail(outcome.output))
     return StageResult(ctx.stage, True, duration_s=duration, summary=f"{ctx.command.profile}: {told}",
                        output_tail=tail(outcome.output))
+
+
+def with_package(argv: list[str], crate: str) -> list[str]:
+    """`cargo test ... -p CRATE`, the -p among cargo's own arguments: after a `--` it would go to the test binary."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    return [*argv[:cut], "-p", crate, *argv[cut:]]
+
+
+def cargo_excuser(known: Known, excuse_affected: bool) -> Callable[[str, str, bool], bool]:
+    """The rule for a cargo test that failed before the change (its id, how it fails now, whether it is a changed
+    crate's): another crate's is excused; a changed crate's only when it still fails with the same message (a
+    stub's test that panicked with `not yet implemented` and now fails an assertion fails by the change's doing),
+    unless excuse_affected restores the old rule."""
+    def excused(test_id: str, message: str, changed_crate: bool) -> bool:
+        if test_id not in known:
+            return False
+        return excuse_affected or not changed_crate or same_failure(known, test_id, message)
+    return excused
+
+
+def _told(counts: Counts, cargo: bool) -> str:
+    """The counts as the summary says them; cargo's ignored tests did not run, and the summary says so."""
+    if not cargo or not counts.skipped:
+        return counts.text()
+    ran = Counts(counts.passed, counts.failed, counts.errors, 0)
+    return f"{ran.text()}, {counts.skipped} ignored (not run)"

@@ -49,13 +49,13 @@ def stages(data: dict) -> dict[str, dict]:
     return {s["stage"]: s for s in data["validation"]["stages"]}
 
 
-def test_an_edit_that_adds_a_finding_is_rejected_at_lint(nested, tmp_path):
-    answer = ("calc/ops.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\nimport os\n\n\ndef add(a, b):\n"
-              ">>>>>>> REPLACE\n")
+def test_an_edit_that_adds_a_blocking_finding_is_rejected_at_lint(nested, tmp_path):
+    answer = ("calc/ops.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef helper():\n    return missing_name\n\n\n"
+              "def add(a, b):\n>>>>>>> REPLACE\n")
     code, data = apply(nested, tmp_path, answer)
     assert code == 1
     lint = stages(data)["lint"]
-    assert not lint["passed"] and "F401" in json.dumps(lint), lint
+    assert not lint["passed"] and "F821" in json.dumps(lint), lint
 
 
 def test_a_correct_edit_runs_the_repositorys_tests_and_lands(nested, tmp_path):

@@ -96,13 +96,25 @@ def test_failing_test_is_parsed_and_the_affected_test_runs_first(forge_env, py_r
     assert "tests/test_app.py:5" in report["feedback"]
 
 
-def test_new_ruff_finding_fails_lint(forge_env, py_repo):
-    (py_repo / "app.py").write_text("import os\n\n\ndef add(a, b):\n    return a + b\n")
+def test_new_blocking_ruff_finding_fails_lint(forge_env, py_repo):
+    (py_repo / "app.py").write_text("def add(a, b):\n    return a + b\n\n\ndef later():\n    return missing\n")
     code, report = validate(forge_env)
     assert code == 1 and report["failed_stage"] == "lint"
     codes = [(d["file"], d["line"], d["code"]) for d in stage(report, "lint")["diagnostics"]]
-    assert ("app.py", 1, "F401") in codes
+    assert ("app.py", 6, "F821") in codes
     assert stage(report, "build")["passed"] and stage(report, "test")["passed"]
+
+
+def test_a_style_finding_is_reported_not_blocking(forge_env, py_repo):
+    (py_repo / "app.py").write_text("import os\n\n\ndef add(a, b):\n    return a + b\n")
+    code, report = validate(forge_env)
+    assert code == 0, report["feedback"]
+    lint = stage(report, "lint")
+    assert lint["passed"] and "1 style finding not blocking (F401)" in lint["summary"], lint
+    assert [(d["code"], d["severity"]) for d in lint["diagnostics"]] == [("F401", "warning")]
+    # routing.toml's lint_blocking is the lever: "ALL" makes every finding block, as before.
+    strict = forge_env.run("--set", 'validation.lint_blocking.python=["ALL"]', "validate", "--json", timeout=240)
+    assert strict.returncode == 1 and json.loads(strict.stdout)["failed_stage"] == "lint", strict.stderr
 
 
 def test_finding_there_before_the_edit_does_not_count_even_when_lines_shift(forge_env, py_repo):
