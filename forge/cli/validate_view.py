@@ -35,6 +35,7 @@ def select(root: Path, cwd: Path, changed: list[str], wanted: list[str]) -> list
 def run(st: CliState, *, paths_: list[str], staged: bool = False, as_json: bool) -> None:
     from forge.validate import gitfiles, validate
     from forge.validate.staged import staged_files, validate_staged
+    from forge.validate.untested import not_tested
 
     root = paths.repo_root(st.directory)
     if root is None:
@@ -46,15 +47,17 @@ def run(st: CliState, *, paths_: list[str], staged: bool = False, as_json: bool)
         report = validate_staged(root, loaded, only=only)
     else:
         report = validate(root, select(root, st.directory, gitfiles.changed_files(root), paths_), loaded)
+    untested = not_tested(root, list(report.changed), loaded) if report.changed else []
     if as_json:
-        output.print_json(report.as_json())
+        output.print_json({**report.as_json(), "not_tested": [t.as_json() for t in untested]})
     else:
-        output.print_lines(render(report))
+        output.print_lines(render(report, untested))
     if not report.passed:
         raise typer.Exit(ExitCode.TASK_FAILED)
 
 
-def render(report) -> list:
+def render(report, untested=()) -> list:
+    """The stages, the failing stage's diagnostics, the languages no test stage covers, the verdict."""
     if not report.changed:
         return ["nothing to validate: no uncommitted changes"]
     lines: list = []
@@ -72,6 +75,8 @@ def render(report) -> list:
     failed = report.failed_stage
     if failed is not None and not failed.diagnostics and failed.output_tail:
         lines += ["", f"{failed.stage} output (end):", *failed.output_tail.splitlines()[-30:]]
+    if untested:
+        lines.append(output.state_style("warn", "not tested: " + "; ".join(t.clause() for t in untested)))
     verdict = {"passed": "validation passed", "failed": f"validation failed at {failed.stage if failed else ''}",
                "untrusted": "validation incomplete: routing.toml's commands are not trusted here "
                             "(fix: run forge trust)"}[report.verdict]

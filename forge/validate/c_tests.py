@@ -18,7 +18,7 @@ from forge.validate.tests import Counts, command_counts
 
 MAKE_TARGETS = ("test", "check")
 BUILD_FOLDERS = ("build", "cmake-build-debug", "cmake-build-release", "out")   # looked at first, then any other
-NOT_TESTED = "no make test/check target and no configured CMake build folder"
+NOT_TESTED = "no `make test`/`make check` target and no configured CMake build folder"
 DETECT_S = 30.0
 # make speaks English here, so its messages can be recognised
 MAKE_ENV = {"LC_ALL": "C", "LANG": "C", "MAKEFLAGS": "", "MFLAGS": ""}
@@ -44,8 +44,8 @@ class Suite:
         return " && ".join(shlex.join(argv) for argv in self.runs)
 
     @property
-    def ctest(self) -> bool:
-        return self.runs[-1][0] == "ctest"
+    def ctest_folder(self) -> str | None:
+        return self.runs[-1][2] if self.runs[-1][0] == "ctest" else None
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,8 @@ def c_tests(ctx: StepContext) -> StageResult:
             return timed_out(ctx, outcome)
         if outcome.returncode != 0:
             return _failed(ctx, argv, outcome, duration)
-    if found.suite.ctest and _CTEST_NONE.search(output):
-        return skipped(ctx.stage, f"not tested: ctest found no tests in {found.suite.runs[-1][2]}")
+    if found.suite.ctest_folder and _CTEST_NONE.search(output):
+        return skipped(ctx.stage, f"not tested: ctest found no tests in {found.suite.ctest_folder}")
     told = counts(output)
     return StageResult(ctx.stage, True, duration_s=duration,
                        summary=f"{ctx.command.profile} ({found.suite.text()}): {told.text() if told else 'ok'}",

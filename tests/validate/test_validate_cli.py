@@ -199,7 +199,8 @@ def test_c_compile_error_fails_the_build_and_a_clean_edit_passes(forge_env, repo
     (repo / "main.c").write_text(C_OK.replace("return 2 * x;", "return x + x;"))
     code, report = validate(forge_env)
     assert code == 0 and stage(report, "build")["passed"]
-    assert stage(report, "test")["skipped_reason"] == "no test command for c"
+    assert stage(report, "test")["skipped_reason"] == ("not tested: no `make test`/`make check` target and no "
+                                                       "configured CMake build folder")
 
 
 RUST_LIB = ("pub fn add(left: u64, right: u64) -> u64 {\n    left + right\n}\n\n#[cfg(test)]\nmod tests {\n"
