@@ -436,7 +436,6 @@ def _cargo_message(section: str) -> str:
 _CARGO_RESULT = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
 # Rust 1.80+ writes the thread id after the name: "thread 'tests::x' (26568) panicked at src/lib.rs:68:9:".
 _CARGO_PANIC = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ([^:\n]+):(\d+):(\d+):\n(.*)")
-_CARGO_PANIC_NAMES = re.compile(r"thread '([^']+)'(?: \(\d+\))? panicked at ")
 _GO_FAIL = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
 
 
@@ -450,16 +449,19 @@ def command_counts(output: str) -> Counts | None:
 
 
 def command_failures(root: Path, output: str) -> list[Diagnostic]:
+    said = cargo_failures(output)
     failures = []
+    placed: set[str] = set()
     for name, file, line, column, message in _CARGO_PANIC.findall(output):
         where = relative(root, file)
         if where:
+            placed.add(name)
+            # the message as cargo_failures reads it: assert_eq!'s values tell the model what came out
             failures.append(Diagnostic(where, int(line), int(column), "error", "test",
-                                       f"{name} failed: {message.strip()}"))
-    panicked = set(_CARGO_PANIC_NAMES.findall(output))
-    failures += [Diagnostic("", 0, 0, "error", "test", f"{test_id.removeprefix('cargo:')} failed: {message}")
-                 for test_id, message in cargo_failures(output).items()
-                 if test_id.removeprefix("cargo:") not in panicked]     # a test that returned Err, or did not panic
+                                       f"{name} failed: {said.get(f'cargo:{name}') or message.strip()}"))
+    # a test that returned Err, did not panic as it should, or panicked outside the repository's files
+    failures += [Diagnostic("", 0, 0, "error", "test", f"{name} failed" + (f": {message}" if message else ""))
+                 for name, message in ((i.removeprefix("cargo:"), m) for i, m in said.items()) if name not in placed]
     if failures:
         return failures
     if _PYTEST_FAILED.search(output):

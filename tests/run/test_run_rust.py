@@ -59,3 +59,53 @@ def test_milestone_2_goes_on_while_milestone_1s_test_still_fails(forge_env, tmp_
     validated = next(e for e in events if e["event"] == "validated")
     assert "failing before this change too: cargo:tests::count_words_ignores_case" in validated["validation"]
     assert "pub fn unique_words" in (repo / "src" / "lib.rs").read_text()
+
+
+TOTAL_STUB = ("pub fn total_words(text: &str) -> usize {\n    todo!()\n}\n\n#[cfg(test)]\nmod total_tests {\n"
+              "    use super::*;\n\n    #[test]\n    fn sums_every_count() {\n"
+              "        assert_eq!(total_words(\"a rose is a rose\"), 5);\n    }\n}\n")
+
+
+def replace_answer(old: str, new: str) -> str:
+    return f"src/lib.rs\n<<<<<<< SEARCH\n{old}=======\n{new}>>>>>>> REPLACE\n"
+
+
+def test_a_stubs_test_that_fails_differently_after_the_edit_is_not_excused(forge_env, tmp_path):
+    """Both tests fail before the run: the stub's (`not yet implemented`) and milestone 1's. An answer that makes the
+    stub's test fail an assertion instead is rejected; milestone 1's test, failing the very same way, is excused."""
+    repo, cargo = wordfreq(forge_env, tmp_path)
+    lib = repo / "src" / "lib.rs"
+    lib.write_text(lib.read_text() + "\n" + TOTAL_STUB)
+    subprocess.run(["git", "commit", "-qam", "a stub"], cwd=repo, check=True)
+    stub = "pub fn total_words(text: &str) -> usize {\n    todo!()\n}\n"
+    wrong = replace_answer(stub, "pub fn total_words(text: &str) -> usize {\n    count_words(text).len()\n}\n")
+    right = replace_answer(stub, "pub fn total_words(text: &str) -> usize {\n    text.split_whitespace().count()\n}\n")
+    recording = tmp_path / "answers.json"
+    recording.write_text(json.dumps({"answers": [{"task": "add `total_words", "answers": [wrong, right]}]}))
+    result = forge_env.run("run", "add `total_words(text) -> usize`, the number of words", "--yes", "--json",
+                           "--replay", str(recording), cwd=repo, env=cargo, timeout=300)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(events[0]["failing_before"]) == ["cargo:tests::count_words_ignores_case",
+                                                   "cargo:total_tests::sums_every_count"]
+    rejected = [e["rejected"] for e in events if e["event"] == "attempt" and e["rejected"]]
+    assert len(rejected) == 1 and "sums_every_count" in rejected[0] and "left: 3" in rejected[0]
+    validated = next(e for e in events if e["event"] == "validated")
+    assert "failing before this change too: cargo:tests::count_words_ignores_case" in validated["validation"]
+    assert "text.split_whitespace().count()" in lib.read_text()
+
+
+def test_style_is_fixed_before_judging_and_committed_with_the_edit(forge_env, tmp_path):
+    """clippy's machine-applicable fix and cargo fmt rewrite the answer's code; the commit holds the fixed code."""
+    repo, cargo = wordfreq(forge_env, tmp_path)
+    head = "pub fn most_common(text: &str) -> Option<(String, usize)> {\n"
+    even = replace_answer(head, "pub fn parity_even(text: &str) -> bool {  count_words(text).len() % 2 == 0 }\n\n"
+                                f"{head}")
+    recording = tmp_path / "answers.json"
+    recording.write_text(json.dumps({"answers": [{"task": "add `parity_even", "answers": [even]}]}))
+    result = forge_env.run("run", "add `parity_even(text) -> bool`, true for an even number of distinct terms",
+                           "--yes", "--json", "--replay", str(recording), cwd=repo, env=cargo, timeout=300)
+    assert result.returncode == 0, result.stderr
+    committed = subprocess.run(["git", "show", "HEAD:src/lib.rs"], cwd=repo, capture_output=True, text=True,
+                               check=True).stdout
+    assert "pub fn parity_even(text: &str) -> bool {\n    count_words(text).len().is_multiple_of(2)\n}\n" in committed
