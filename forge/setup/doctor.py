@@ -132,8 +132,22 @@ def _tool_checks(directory: Path) -> list[Check]:
     return checks
 
 
+def _test_checks(loaded: LoadedConfig, directory: Path) -> list[Check]:
+    """Each language of the repository here and what its test stage runs, or "not tested" and why: an edit in a
+    language without one is validated without a test."""
+    from forge.validate.gitfiles import tree_files
+    from forge.validate.untested import language_tests
+
+    root = paths.repo_root(directory)
+    if root is None:
+        return []
+    return [Check("tests", t.language, OK, t.command) if t.tested else
+            Check("tests", t.language, WARN, f"not tested: {t.reason}", t.fix)
+            for t in language_tests(root.resolve(), tree_files(root), loaded)]
+
+
 def run_checks(loaded: LoadedConfig, directory: Path) -> list[Check]:
     probes = probe_ollama_providers(loaded.config)
     return [*_config_checks(loaded), *_ledger_checks(), *_provider_checks(loaded, directory, probes),
             *_model_checks(loaded, directory, probes), *_callable_check(loaded, directory, probes),
-            *_environment_checks(), *_tool_checks(directory)]
+            *_environment_checks(), *_tool_checks(directory), *_test_checks(loaded, directory)]

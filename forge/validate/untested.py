@@ -29,6 +29,7 @@ class LanguageTests:
     language: str           # the profile's name, or the language forge does not validate
     command: str = ""       # what the test stage runs for it
     reason: str = ""        # why nothing runs, when command is ""
+    fix: str = ""           # what would give it a test stage, when there is one
 
     @property
     def tested(self) -> bool:
@@ -39,7 +40,7 @@ class LanguageTests:
         return f"{self.language} ({self.reason})"
 
     def as_json(self) -> dict:
-        return {"language": self.language, "reason": self.reason}
+        return {"language": self.language, "reason": self.reason, "fix": self.fix}
 
 
 def language_tests(root: Path, files: list[str], loaded: LoadedConfig) -> list[LanguageTests]:
@@ -74,10 +75,12 @@ def _once(applied: list[Applied], languages: dict[str, str | None]) -> list[Appl
 def _profile_tests(root: Path, applied: Applied, loaded: LoadedConfig) -> LanguageTests:
     name = applied.profile.name
     if not loaded.config.validation.test:
-        return LanguageTests(name, reason="switched off ([validation] test = false)")
+        return LanguageTests(name, reason="switched off ([validation] test = false)",
+                             fix="set [validation] test = true in routing.toml")
     command = command_for(root, applied.profile, "test", loaded)
     if command is None:
-        return LanguageTests(name, reason="no test command")
+        return LanguageTests(name, reason="no test command", fix=f"set [validation.commands.{name}] test in "
+                                                                 "routing.toml")
     if command.command == C_TESTS:
         return _c_tests(root, name)
     if command.builtin_step:
@@ -86,14 +89,17 @@ def _profile_tests(root: Path, applied: Applied, loaded: LoadedConfig) -> Langua
 
 
 def _c_tests(root: Path, name: str) -> LanguageTests:
-    from forge.validate.c_tests import find_suite
+    from forge.validate.c_tests import NOT_TESTED, find_suite
 
     try:
         found = find_suite(root)
     except process.ToolMissing as error:
-        return LanguageTests(name, reason=str(error))
+        return LanguageTests(name, reason=str(error), fix=f"install {error.tool}")
     if found.suite is None:
-        return LanguageTests(name, reason=found.reason)
+        fix = ("declare the target .PHONY in the Makefile" if found.reason != NOT_TESTED else
+               f"add a test target to the Makefile, configure CMake (cmake -B build) or set "
+               f"[validation.commands.{name}] test in routing.toml")
+        return LanguageTests(name, reason=found.reason, fix=fix)
     return _runnable(root, name, found.suite.text(), tuple(argv[0] for argv in found.suite.runs))
 
 
@@ -103,5 +109,5 @@ def _runnable(root: Path, name: str, command: str, programs: tuple[str, ...]) ->
         try:
             process.resolve(root, program)
         except process.ToolMissing as error:
-            return LanguageTests(name, reason=str(error))
+            return LanguageTests(name, reason=str(error), fix=f"install {error.tool}")
     return LanguageTests(name, command)

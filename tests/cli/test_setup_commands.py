@@ -185,6 +185,23 @@ def test_doctor_text_output_is_plain_when_piped(forge_env):
     assert result.stdout.splitlines()[1].split()[:3] == ["area", "name", "status"]
 
 
+def test_doctor_names_each_language_and_its_test_command_or_not_tested(forge_env):
+    repo = forge_env.cwd
+    (repo / "add.c").write_text("int add(int a, int b) { return a + b; }\n")
+    (repo / "Makefile").write_text(".PHONY: test\ntest:\n\t@echo ok\n")
+    (repo / "tool.rb").write_text("puts 1\n")
+    checks = checks_by_name(forge_env.run("doctor", "--json"))
+    assert checks[("tests", "python")]["status"] == "ok" and checks[("tests", "python")]["detail"].startswith("pytest")
+    assert (checks[("tests", "c")]["status"], checks[("tests", "c")]["detail"]) == ("ok", "make test")
+    assert (checks[("tests", "ruby")]["status"], checks[("tests", "ruby")]["detail"]) == \
+        ("warn", "not tested: forge does not validate it")
+    (repo / "Makefile").write_text("all:\n\t@true\n")
+    c = checks_by_name(forge_env.run("doctor", "--json"))[("tests", "c")]
+    assert c["status"] == "warn"
+    assert c["detail"] == "not tested: no `make test`/`make check` target and no configured CMake build folder"
+    assert "[validation.commands.c] test" in c["fix"]
+
+
 # ---------------------------------------------------------------- models
 
 def test_models_lists_catalogue_with_prices_and_availability(forge_env, fake_provider):
