@@ -70,22 +70,29 @@ def replace_answer(old: str, new: str) -> str:
     return f"src/lib.rs\n<<<<<<< SEARCH\n{old}=======\n{new}>>>>>>> REPLACE\n"
 
 
-def test_a_stubs_test_that_fails_differently_after_the_edit_is_not_excused(forge_env, tmp_path):
-    """Both tests fail before the run: the stub's (`not yet implemented`) and milestone 1's. An answer that makes the
-    stub's test fail an assertion instead is rejected; milestone 1's test, failing the very same way, is excused."""
+STUB = "pub fn total_words(text: &str) -> usize {\n    todo!()\n}\n"
+WRONG_TOTAL = "pub fn total_words(text: &str) -> usize {\n    count_words(text).len()\n}\n"
+
+
+def run_on_stub(forge_env, tmp_path: Path, answers: list[str], **env: str) -> tuple[Path, list[dict]]:
+    """forge run on wordfreq with a stub whose test fails before (beside milestone 1's), the answers recorded."""
     repo, cargo = wordfreq(forge_env, tmp_path)
     lib = repo / "src" / "lib.rs"
     lib.write_text(lib.read_text() + "\n" + TOTAL_STUB)
     subprocess.run(["git", "commit", "-qam", "a stub"], cwd=repo, check=True)
-    stub = "pub fn total_words(text: &str) -> usize {\n    todo!()\n}\n"
-    wrong = replace_answer(stub, "pub fn total_words(text: &str) -> usize {\n    count_words(text).len()\n}\n")
-    right = replace_answer(stub, "pub fn total_words(text: &str) -> usize {\n    text.split_whitespace().count()\n}\n")
     recording = tmp_path / "answers.json"
-    recording.write_text(json.dumps({"answers": [{"task": "add `total_words", "answers": [wrong, right]}]}))
+    recording.write_text(json.dumps({"answers": [{"task": "add `total_words", "answers": answers}]}))
     result = forge_env.run("run", "add `total_words(text) -> usize`, the number of words", "--yes", "--json",
-                           "--replay", str(recording), cwd=repo, env=cargo, timeout=300)
+                           "--replay", str(recording), cwd=repo, env={**cargo, **env}, timeout=300)
     assert result.returncode == 0, result.stderr
-    events = [json.loads(line) for line in result.stdout.splitlines()]
+    return lib, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_stubs_test_that_fails_differently_after_the_edit_is_not_excused(forge_env, tmp_path):
+    """Both tests fail before the run: the stub's (`not yet implemented`) and milestone 1's. An answer that makes the
+    stub's test fail an assertion instead is rejected; milestone 1's test, failing the very same way, is excused."""
+    right = replace_answer(STUB, "pub fn total_words(text: &str) -> usize {\n    text.split_whitespace().count()\n}\n")
+    lib, events = run_on_stub(forge_env, tmp_path, [replace_answer(STUB, WRONG_TOTAL), right])
     assert sorted(events[0]["failing_before"]) == ["cargo:tests::count_words_ignores_case",
                                                    "cargo:total_tests::sums_every_count"]
     rejected = [e["rejected"] for e in events if e["event"] == "attempt" and e["rejected"]]
@@ -93,6 +100,13 @@ def test_a_stubs_test_that_fails_differently_after_the_edit_is_not_excused(forge
     validated = next(e for e in events if e["event"] == "validated")
     assert "failing before this change too: cargo:tests::count_words_ignores_case" in validated["validation"]
     assert "text.split_whitespace().count()" in lib.read_text()
+
+
+def test_excuse_affected_restores_the_rule_that_excused_every_test_failing_before(forge_env, tmp_path):
+    lib, events = run_on_stub(forge_env, tmp_path, [replace_answer(STUB, WRONG_TOTAL)],
+                              FORGE_VALIDATION__EXCUSE_AFFECTED="true")
+    assert not [e for e in events if e["event"] == "attempt" and e["rejected"]]
+    assert WRONG_TOTAL in lib.read_text()
 
 
 def test_style_is_fixed_before_judging_and_committed_with_the_edit(forge_env, tmp_path):

@@ -134,3 +134,26 @@ def test_a_clippy_correctness_lint_blocks_and_the_style_one_beside_it_does_not(f
     lint = stages["lint"]
     assert not lint["passed"] and lint["summary"].startswith("rust (cargo): 1 new finding;")
     assert [d["message"] for d in lint["diagnostics"]] == ["equal expressions as operands to `==`"]
+
+
+RESULT_TEST = ADD + """
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_within_range() -> Result<(), String> {
+        if add(2, 2) == 4 { Ok(()) } else { Err(format!("add(2, 2) gave {}", add(2, 2))) }
+    }
+}
+"""
+
+
+def test_a_test_that_returns_err_is_named_with_its_error(forge_env, tmp_path):
+    """No panic to point at: the failure is the test's name and the error it returned, fed back as it is."""
+    repo = crate_repo(tmp_path / "adder", {"Cargo.toml": MANIFEST.format(name="adder"), "src/lib.rs": RESULT_TEST})
+    (repo / "src/lib.rs").write_text(RESULT_TEST.replace("    a + b\n", "    a * b + 1\n"))
+    code, stages = validate(forge_env, repo, tmp_path)
+    assert code == 1
+    assert [d["message"] for d in stages["test"]["diagnostics"]] == [
+        'tests::adds_within_range failed: Error: "add(2, 2) gave 5"']
