@@ -412,8 +412,10 @@ class Runner:
                 return Validation(False, f"Do not change the tests written first ({', '.join(touched)}); change the "
                                   "code so that they pass.")
             if outcome.ok:
+                untested = await self.blocking(_not_tested, tree.path, outcome.changed, self.loaded)
                 self.emit(Event("validated", task.id, {"model": model.name, "changed": outcome.changed,
-                                                       "validation": _summary(outcome.report)}))
+                                                       "validation": _summary(outcome.report),
+                                                       "not_tested": untested}))
                 committed.append(outcome)
                 return Validation(True, "passed")
             if getattr(outcome.report, "verdict", None) == "untrusted":   # trust revoked or the file changed
@@ -796,6 +798,14 @@ def _summary(report) -> str:
     from forge.commit.apply import validation_summary
 
     return validation_summary(report) if report is not None else ""
+
+
+def _not_tested(root: Path, changed: list[str], loaded) -> list[dict]:
+    """The changed languages no test stage covered (a C change without a make test target...), said with the
+    validation so that a pass is not read as tested."""
+    from forge.validate.untested import not_tested
+
+    return [t.as_json() for t in not_tested(root, changed, loaded)]
 
 
 def _masked(text: str) -> str:
