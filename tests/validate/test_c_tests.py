@@ -86,8 +86,9 @@ def test_without_a_suite_the_change_is_said_to_be_not_tested(forge_env, repo):
     (repo / "tool.rb").write_text("puts 1\n")
     code, report = validate(forge_env)
     assert code == 0 and stage_of(report)["skipped_reason"] == f"not tested: {NO_SUITE}"
-    assert report["not_tested"] == [{"language": "c", "reason": NO_SUITE},
-                                    {"language": "ruby", "reason": "forge does not validate it"}]
+    assert [(u["language"], u["reason"]) for u in report["not_tested"]] == [("c", NO_SUITE),
+                                                                          ("ruby", "forge does not validate it")]
+    assert "[validation.commands.c] test" in report["not_tested"][0]["fix"]
     text = forge_env.run("validate")
     assert text.returncode == 0
     assert f"not tested: c ({NO_SUITE}); ruby (forge does not validate it)" in text.stdout.splitlines()

@@ -92,7 +92,8 @@ def test_profiles_claim_changed_files_and_commands_say_where_they_come_from(tmp_
     build = command_for(tmp_path, BY_NAME["rust"], "build", loaded)
     assert (build.command, build.origin) == ("cargo check --quiet", "profile")
     assert command_for(tmp_path, BY_NAME["python"], "build", loaded).command == "forge:python-import"
-    assert command_for(tmp_path, BY_NAME["c"], "test", loaded) is None
+    assert command_for(tmp_path, BY_NAME["c"], "test", loaded).command == "forge:c-tests"
+    assert command_for(tmp_path, BY_NAME["java"], "test", loaded) is None    # javac alone: no test stage
 
 
 def test_feedback_puts_the_failing_stage_and_its_places_first():
