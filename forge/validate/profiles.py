@@ -5,9 +5,9 @@ Rust). Its commands come, per stage, from routing.toml's [validation.commands.LA
 environment or flag layer sets them; else from the profile's own defaults below (the first variant whose marker
 file is at the repository root); else from routing.toml's built-in defaults. Commands starting with `forge:` are
 steps forge runs itself (Python: byte-compile and import the changed modules, pytest with affected tests first and
-a JUnit report, ruff's JSON); the rest run as programs with shell=False. `{files}` in a command becomes the changed
-files of the profile's languages (C/C++: the changed sources, or every source when only headers changed), `{tmp}`
-a scratch folder.
+a JUnit report, ruff's JSON; C/C++: the repository's ctest or make test/check); the rest run as programs with
+shell=False. `{files}` in a command becomes the changed files of the profile's languages (C/C++: the changed
+sources, or every source when only headers changed), `{tmp}` a scratch folder.
 """
 
 from __future__ import annotations
