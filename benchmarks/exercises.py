@@ -312,7 +312,7 @@ def _rust_unformatted(solution: str) -> str:
 
 
 def all_projects(quick: bool) -> list[Project]:
-    """Every exercise as a project; with quick, every fourth Python one and every third Rust one."""
-    python = [python_project(i, e) for i, e in enumerate(PYTHON_EXERCISES) if not quick or i % 4 == 0]
-    rust = [rust_project(e) for i, e in enumerate(RUST_EXERCISES) if not quick or i % 3 == 0]
+    """Every exercise as a project; with quick, every sixth Python one and every fourth Rust one."""
+    python = [python_project(i, e) for i, e in enumerate(PYTHON_EXERCISES) if not quick or i % 6 == 0]
+    rust = [rust_project(e) for i, e in enumerate(RUST_EXERCISES) if not quick or i % 4 == 0]
     return python + rust

@@ -18,7 +18,11 @@ around an `=` dropped); and a small C file of ours with hand-written edits. Also
 Edits the pipeline once got wrong are pinned (kept in every run, see PythonProject.pinned and ZLIB_PINNED), so that
 a fix shows in the figures.
 
-Run: .venv/bin/python benchmarks/validation.py [--quick] [--detail]   (exit 0 when every target holds; on 2 cores
+Exercise corpus (issue 14, benchmarks/exercises_bench.py): exercise repositories at their stub commit, answers
+judged through forge.commit.apply.apply_answer as forge run judges them, under the rules before issue 14 and after.
+
+Run: .venv/bin/python benchmarks/validation.py [--quick] [--detail] [--exercises]   (exit 0 when every target holds;
+--exercises: the exercise corpus alone; on 2 cores
 --quick takes about 70 s, the full corpus 2.5 to 3 min; --detail: which stage rejected each kind of edit, per
 project, and each miss with its diff and the pipeline's feedback)
 """
@@ -915,6 +919,12 @@ def run(quick: bool) -> tuple[list[dict], list[tuple]]:
     rows.append({"name": "corpus wall time (s)", "value": round(seconds, 1), "ratio": 1.0,
                  "baseline": "informational", "target": 0, "ok": True})
     misses = [o for o in broken_out if o[2]] + [o for o in correct_out if not o[2]]
+    import exercises_bench  # issue 14: exercise repositories judged as forge run judges, old rules and new
+
+    exercise_rows, outcomes = exercises_bench.run(quick)
+    rows += exercise_rows
+    misses += [(o.kind, f"{o.rules} rules, {o.language} exercise {o.project}", o.passed, o.why or "tests pass")
+               for o in outcomes if o.passed == o.broken and (o.rules == "new" or not o.broken)]
     return rows, misses
 
 
@@ -929,6 +939,10 @@ def _kinds(outcomes) -> str:
 
 def main() -> int:
     quick = "--quick" in sys.argv
+    if "--exercises" in sys.argv:   # the exercise corpus alone
+        import exercises_bench
+
+        return exercises_bench.main()
     rows, misses = run(quick)
     from run import print_rows
 
