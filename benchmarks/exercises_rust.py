@@ -239,6 +239,12 @@ fn second() {
 
 #[test]
 #[ignore]
+fn third() {
+    assert_eq!(nth(2), 5);
+}
+
+#[test]
+#[ignore]
 fn sixth() {
     assert_eq!(nth(5), 13);
 }
@@ -284,6 +290,12 @@ fn limit_one() {
 #[ignore]
 fn limit_two() {
     assert_eq!(primes_up_to(2), vec![2]);
+}
+
+#[test]
+#[ignore]
+fn limit_ten() {
+    assert_eq!(primes_up_to(10), vec![2, 3, 5, 7]);
 }
 
 #[test]
