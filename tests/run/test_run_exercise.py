@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.fakeprovider import Reply
-from tests.run.run_helpers import chats, config_text, events, git, last_user, worktrees
+from tests.run.run_helpers import chats, config_text, events, git, last_user, ledger, worktrees
 
 REQUEST = "implement the exercise described in .docs/instructions.md so that the tests pass"
 
@@ -148,3 +148,31 @@ def test_the_run_fails_while_the_tests_do(forge_env, fake_provider):
     assert "test_hyphenated" in result.stderr, result.stderr       # the reason, not just "failed at validate"
     assert git(repo, "rev-parse", "HEAD").strip() == before
     assert exercise_tests(repo).returncode != 0
+
+
+SLOW_TEST = '''import time
+
+from acronym import abbreviate
+
+
+def test_slow():
+    time.sleep(30)
+    assert abbreviate("Portable Network Graphics") == "PNG"
+'''
+
+
+def test_a_suite_that_times_out_stops_the_task_without_blaming_the_model(forge_env, fake_provider):
+    repo = setup_exercise(forge_env, fake_provider.url)
+    (repo / "slow_test.py").write_text(SLOW_TEST)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a slow test")
+    fake_provider.respond(lambda model, body: Reply(CORRECT_UNSTYLED))
+
+    result = forge_env.run("--set", "validation.test_timeout_s=4", "run", REQUEST, "--yes", timeout=240)
+
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "validation could not judge the edit: the test stage timed out" in result.stderr, result.stderr
+    # One answer, judged by nothing: no second model was paid to hit the same wall.
+    assert len(chats(fake_provider)) == 1
+    verdicts = ledger(forge_env, "SELECT model, validation FROM calls")
+    assert [v["validation"] for v in verdicts] == ["unjudged"], verdicts

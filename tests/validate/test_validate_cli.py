@@ -232,3 +232,34 @@ def test_a_stage_switched_off_in_routing_toml_is_skipped(forge_env, py_repo):
     code, report = validate(forge_env, env={"FORGE_VALIDATION__TEST": "false"})
     assert stage(report, "test")["skipped_reason"] == "switched off ([validation] test = false)"
     assert code == 0
+
+
+# A test that fails on its first run in a folder and passes from then on (a marker file it leaves): flaky.
+FLAKY_TESTS = '''from pathlib import Path
+
+from app import add
+
+
+def test_add_flaky():
+    marker = Path(__file__).with_name(".ran-once")
+    first = not marker.exists()
+    marker.write_text("x")
+    assert not first, "failed on the first run only"
+    assert add(1, 2) == 3
+'''
+
+
+def test_a_flaky_test_is_reported_and_does_not_reject_the_edit(forge_env, py_repo):
+    commit(py_repo, {"tests/test_app.py": FLAKY_TESTS, ".gitignore": "__pycache__/\n.ran-once\n"})
+    (py_repo / "app.py").write_text('def add(a, b):\n    """The sum."""\n    return a + b\n')
+    code, report = validate(forge_env)
+    tested = stage(report, "test")
+    assert code == 0, report["feedback"]
+    assert "flaky: failed, then passed on a re-run: tests/test_app.py::test_add_flaky" in tested["summary"], tested
+
+
+def test_a_test_that_fails_twice_rejects_the_edit(forge_env, py_repo):
+    (py_repo / "app.py").write_text("def add(a, b):\n    return a - b\n")
+    code, report = validate(forge_env)
+    assert code == 1 and report["failed_stage"] == "test"
+    assert "flaky" not in stage(report, "test")["summary"]
