@@ -671,15 +671,14 @@ fn hyphens() {
 }
 ''', (("missing-branch", "seen.insert(c.to_ascii_lowercase())", "seen.insert(c)"),
       ("wrong-logic", "        .filter(|c| c.is_alphabetic())\n", "")),
-        (("let_and_return", """    candidate
+        (("needless_return", """    candidate
         .chars()
         .filter(|c| c.is_alphabetic())
         .all(|c| seen.insert(c.to_ascii_lowercase()))
-""", """    let unique = candidate
+""", """    return candidate
         .chars()
         .filter(|c| c.is_alphabetic())
         .all(|c| seen.insert(c.to_ascii_lowercase()));
-    unique
 """),
          ("bool_comparison", ".filter(|c| c.is_alphabetic())", ".filter(|c| c.is_alphabetic() == true)"))),
 
