@@ -60,14 +60,12 @@ class Outcome:
 
 
 def excused(rules: str, task: str, known: Mapping[str, str]) -> dict[str, str]:
-    """The failing-before tests the runner excuses for this task (forge.run.runner's _attempt), under each rule
-    set: before issue 14 every one the task does not name; now none when the task asks for the tests to pass."""
-    from forge.run.tasks import about_tests_passing, targeted_failures
+    """The failing-before tests the runner excuses for this task, under each rule set (forge.run.tasks, the same
+    function forge run calls): before issue 14 every one the task does not name; now none when the task asks for
+    the tests to pass."""
+    from forge.run.tasks import excused_failures
 
-    targeted = targeted_failures(task, known)
-    if rules == "new" and about_tests_passing(task) and not targeted:
-        return {}
-    return {test: message for test, message in known.items() if test not in targeted}
+    return excused_failures(task, "default", known, tests_must_pass=rules == "new")
 
 
 def git(cwd: Path, *args: str) -> None:

@@ -25,11 +25,9 @@ from pathlib import Path
 from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
 from forge.run.events import Event
-from forge.run.tasks import FIXES_TESTS, RunTask, about_tests_passing, targeted_failures
+from forge.run.tasks import FIXES_TESTS, RunTask, excused_failures
 from forge.run.test_first import WITHOUT_TESTS, implement_note
 
-# Task types that are never about a failing test, whatever words they share with its name.
-UNTARGETED = frozenset({"docs", "refactor", "format", "review", "question", "commit_message", "architecture"})
 MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
 CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
 UNJUDGED = "validation could not judge the edit: "
@@ -388,12 +386,10 @@ class Runner:
             notes = (*notes, implement_note(test_files))
         messages = first_messages(task.text, context, notes)
         # Failing tests the task is about are not excused; a test-fixing task must make one pass.
-        targeted = (targeted_failures(task.text, self.known_failures) if task.task_type not in UNTARGETED
-                    else frozenset())
-        # A task about the tests passing excuses none (a named failing test: that one must pass, not all).
-        tests_pass = about_tests_passing(task.text) and not targeted
-        excused = {} if tests_pass else {k: v for k, v in self.known_failures.items() if k not in targeted}
-        require_fixed = task.task_type in FIXES_TESTS and not targeted and bool(excused)
+        excused = excused_failures(task.text, task.task_type, self.known_failures,
+                                   tests_must_pass=not self.config.validation.excuse_affected)
+        # A test-fixing task that names no failing test must make one of those it may excuse pass.
+        require_fixed = task.task_type in FIXES_TESTS and bool(excused) and excused.keys() == self.known_failures.keys()
         attempts: list[int] = [0]
         committed: list = []
         # A speculative draft is checked without the test stage: its tests may need the work it runs beside.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from forge.run.plan import TaskSpec
 
 # Task types whose work is to make failing tests pass: their edit must fix at least one test failing before it.
 FIXES_TESTS = frozenset({"fix_test"})
+# Task types that are never about a failing test, whatever words they share with its name.
+UNTARGETED = frozenset({"docs", "refactor", "format", "review", "question", "commit_message", "architecture"})
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,15 @@ def targeted_failures(task_text: str, failing: Iterable[str]) -> frozenset[str]:
         shared = words & _words(test.rpartition("::")[2])
         return len(shared) >= 2 and bool(shared - _GENERIC)
     return frozenset(test for test in failing if about(test))
+
+
+def excused_failures(task_text: str, task_type: str, known: Mapping[str, str], *,
+                     tests_must_pass: bool = True) -> dict[str, str]:
+    """The tests failing before the run that a task's validation may excuse (pure): none of those the task is
+    about (targeted_failures), and none at all when the task asks for the tests to pass (tests_must_pass=False:
+    the rule before issue 14, `[validation] excuse_affected = true`). Validation then excuses only those the change
+    does not affect, or that fail the very same way."""
+    targeted = targeted_failures(task_text, known) if task_type not in UNTARGETED else frozenset()
+    if tests_must_pass and about_tests_passing(task_text) and not targeted:
+        return {}
+    return {test: message for test, message in known.items() if test not in targeted}

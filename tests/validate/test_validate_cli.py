@@ -263,3 +263,13 @@ def test_a_test_that_fails_twice_rejects_the_edit(forge_env, py_repo):
     code, report = validate(forge_env)
     assert code == 1 and report["failed_stage"] == "test"
     assert "flaky" not in stage(report, "test")["summary"]
+
+
+def test_an_f_string_without_placeholders_is_style_and_a_broken_format_string_blocks(forge_env, py_repo):
+    (py_repo / "app.py").write_text('def add(a, b):\n    print(f"adding")\n    return a + b\n')
+    code, report = validate(forge_env)
+    assert code == 0 and "F541" in stage(report, "lint")["summary"], report["feedback"]
+    (py_repo / "app.py").write_text('def add(a, b):\n    return a + b\n\n\ndef later(a):\n    return "{} {}".format(a)\n')
+    code, report = validate(forge_env)
+    assert code == 1 and report["failed_stage"] == "lint", report["feedback"]
+    assert [d["code"] for d in stage(report, "lint")["diagnostics"]] == ["F524"]
