@@ -22,6 +22,18 @@ class Candidate(NamedTuple):
     cost_usd: float
 
 
+class PlanStep(NamedTuple):
+    """One call of a task's cascade plan (forge/route/cascade.py), as the planner saw it."""
+
+    model: str
+    tier: str
+    p_success: float  # P(this model's answer passes | every earlier step failed)
+    p_alone: float  # P(success) of this model on the task by itself
+    cost_usd: float  # this call's expected price for the task's tokens
+    reach: float  # P(the plan gets to this step): every earlier step failed
+    expected_cost_usd: float  # the plan's expected cost up to and including this step
+
+
 class RoutingDecision(NamedTuple):
     task_type: str
     model: str | None  # None: no model needed (tier "none") or none allowed
@@ -38,3 +50,13 @@ class RoutingDecision(NamedTuple):
     # many tokens) or "circuits" (every usable model's provider is failing).
     stop_kind: str | None = None
     unusable: tuple[str, ...] = ()  # with "unusable": the ladder's models that cannot be called here
+    plan: tuple[PlanStep, ...] = ()  # the cascade: model, then escalation, with each step's odds and cost
+    explored: str | None = None  # a model tried first to keep its estimate honest (routing.explore_rate)
+
+    def models(self) -> tuple[str, ...]:
+        """The models to try in order: the routed one, then each escalation model, each once."""
+        out: list[str] = []
+        for name in (self.model, *self.escalation):
+            if name and name not in out:
+                out.append(name)
+        return tuple(out)
