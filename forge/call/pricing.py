@@ -1,9 +1,14 @@
-"""The price of one call from routing.toml's prices. Pure; an unknown price stays unknown (None), never $0."""
+"""The price of one call from routing.toml's prices. Pure. price_call leaves an unknown price unknown (None), never
+$0; call_cost, the router's estimate, counts it as 0."""
 
 from __future__ import annotations
 
 from forge.config.schema import ModelConfig
-from forge.route.policy import call_cost
+
+
+def call_cost(model: ModelConfig, input_tokens: int, output_tokens: int) -> float:
+    """USD for these tokens at the model's list prices, an unknown price counted as 0 (the router's estimate)."""
+    return (input_tokens * (model.input_price or 0.0) + output_tokens * (model.output_price or 0.0)) / 1e6
 
 
 def price_call(model: ModelConfig, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> float | None:

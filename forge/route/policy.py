@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forge.analyse.request import TaskProfile
+from forge.call.pricing import call_cost
 from forge.config.schema import NO_MODEL_TIER, Config, ModelConfig
 from forge.route.decision import Candidate, RouterState, RoutingDecision
 from forge.route.estimates import Outcomes, estimate
@@ -21,10 +22,6 @@ QUALITY_FIRST_BOOST = 0.5  # t -> t + 0.5 t (1 - t): 0 and 1 keep their meaning,
 def required_success(tradeoff: float) -> float:
     """The success chance a model must reach to be chosen: 0.55 at tradeoff 0 (cheapest) to 0.95 at 1 (best)."""
     return 0.55 + 0.4 * tradeoff
-
-
-def call_cost(model: ModelConfig, input_tokens: int, output_tokens: int) -> float:
-    return (input_tokens * (model.input_price or 0.0) + output_tokens * (model.output_price or 0.0)) / 1e6
 
 
 def _ladder(config: Config, profile: TaskProfile) -> tuple[str, tuple[str, ...], str | None]:
