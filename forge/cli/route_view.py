@@ -118,6 +118,27 @@ def _count(x: float) -> str:
     return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
 
 
+def _pct(x: float | None) -> str:
+    return "never" if x is None else f"{x:.0f}%"
+
+
+def _print_frontier(f: dict) -> None:
+    """Each strategy against the best single model: what reaching its quality costs, what 10 % of its cost buys."""
+    share = f"{f['budget_share']:.0%}"
+    table = output.Table(f"against the best single model, {f['best_single']}",
+                         ["strategy", "cost to reach its quality", f"quality at {share} of its cost", "APGR"])
+    rows = [(f"{mode} sweep", s) for mode, s in f.get("sweep", {}).items()]
+    rows += [("forge router (this tradeoff)", f["router"]), ("price-order cascade", f["fixed_cascade"]),
+             ("cheapest then best", f["cheapest_then_best"]), ("oracle", f["oracle"])]
+    for name, s in rows:
+        q, reached = s["quality_at_10pct_cost"], _pct(s["cost_to_best_quality_pct"])
+        if "cost_pct" in s and s["cost_to_best_quality_pct"] is None:  # one point: say where it stopped
+            reached += f" ({_pct(s['cost_pct'])} for {s['quality']:.3f})"
+        table.add(name, reached, "over budget" if q is None else f"{q:.3f}",
+                  "-" if s.get("apgr") is None else f"{s['apgr']:.2f}")
+    output.print_table(table)
+
+
 def _print_report(report: dict) -> None:
     r = report["router"]
     lines = [f"simulated {report['tasks']} task(s), mode {report['mode']}, "
@@ -164,10 +185,14 @@ def _print_report(report: dict) -> None:
         mix = base["random_same_cost"]
         mixed = mix["weak"] if mix["weak"] == mix["strong"] else \
             f"{mix['weak']} + {mix['strong']} {mix['strong_share']:.0%}"
+        fixed, then_best = base["fixed_cascade"], base["cheapest_then_best"]
         for name, t in [("forge router", base["router"]), *((f"always {m}", t) for m, t in base["single"].items()),
-                        ("oracle", base["oracle"]), (f"random at the same cost ({mixed})", mix)]:
+                        ("oracle", base["oracle"]), (f"random at the same cost ({mixed})", mix),
+                        (f"price-order cascade (up to {fixed['max_calls']} calls)", fixed),
+                        (f"{' then '.join(dict.fromkeys(then_best['models']))} on failure", then_best)]:
             table.add(name, output.usd(t["cost_usd"]), f"{t['quality']:.3f}", f"{t['success_rate']:.1%}")
         output.print_table(table)
+        _print_frontier(base["frontier"])
     if "sweep" in report:
         table = output.Table("cost-quality sweep", ["tradeoff", "cost", "quality", "stopped", "calls by model"])
         for point in report["sweep"]:

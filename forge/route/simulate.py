@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.config.schema import Config, ModelConfig
+from forge.route import frontier
 from forge.route.decision import RouterState, RoutingDecision
 from forge.route.estimates import Outcomes
 from forge.route.policy import call_cost, route
@@ -221,9 +222,11 @@ def random_mix(singles: dict[str, Totals], cost: float) -> dict:
             **mix._asdict()}
 
 
-def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], router: list[TaskScore]) -> dict:
+def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], router: list[TaskScore],
+              sweeps: dict[str, list[list[TaskScore]]] | None = None) -> dict:
     """On the tasks with an outcome for every model the workload names: each model alone, the oracle (cheapest
-    model that succeeds), the best random mix at the router's cost, and the router itself on those tasks."""
+    model that succeeds), the best random mix at the router's cost, fixed cascades, the router itself on those
+    tasks, and the frontier figures of the router and of each mode's sweep (per-task scores by tradeoff)."""
     named = {m for t in workload.tasks for m in t.outcomes}
     models = [m for m in config.models if m in named]
     if not models:
@@ -252,13 +255,31 @@ def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], r
     mine = [router[i] for i in rows]
     router_totals = Totals(sum(t.cost_usd for t in mine), sum(t.score for t in mine) / n,
                            sum(t.success for t in mine) / n, _whole(sum(t.calls for t in mine)))
+    oracle = Totals(oracle_cost, oracle_score / n, oracle_success / n, n)
+    best, cheapest = frontier.best_single(table), frontier.cheapest_single(table)
+    fixed = frontier.fixed_cascade(table, config.routing.max_retries + 1)
+    then_best = frontier.cheapest_then_best(table)
+    best_point = (singles[best].cost_usd, singles[best].quality)
+    figures = {"best_single": best, "cheapest_single": cheapest, "budget_share": frontier.BUDGET_SHARE,
+               **{name: frontier.point_figures(t.cost_usd, t.quality, best_point) for name, t in
+                  (("router", router_totals), ("oracle", oracle), ("fixed_cascade", fixed),
+                   ("cheapest_then_best", then_best))}}
+    if sweeps:
+        weak_point = (singles[cheapest].cost_usd, singles[cheapest].quality)
+        figures["sweep"] = {
+            mode: frontier.sweep_figures([(sum(run[i].cost_usd for i in rows), sum(run[i].score for i in rows) / n)
+                                          for run in runs], best_point, weak_point)
+            for mode, runs in sweeps.items()}
     return {
         "tasks": n,
         "models": models,
         "router": router_totals._asdict(),
         "single": {m: t._asdict() for m, t in singles.items()},
-        "oracle": Totals(oracle_cost, oracle_score / n, oracle_success / n, n)._asdict(),
+        "oracle": oracle._asdict(),
         "random_same_cost": random_mix(singles, router_totals.cost_usd),
+        "fixed_cascade": {**fixed._asdict(), "max_calls": config.routing.max_retries + 1},
+        "cheapest_then_best": {**then_best._asdict(), "models": [cheapest, best]},
+        "frontier": figures,
     }
 
 
@@ -269,6 +290,10 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
     profiles = [analyse_task(t.request, t.task_type, known) for t in workload.tasks]
     run = run_workload(config, workload, profiles, mode, tasks_per_day, predictor, keep_per_task=True)
     per_task = run.totals.cost_usd / len(workload.tasks)
+    # Both modes are swept whatever --mode is: the frontier figures set route against cascade.
+    sweeps = {m: [run_workload(with_tradeoff(config, i / (SWEEP_POINTS - 1)), workload, profiles, m, tasks_per_day,
+                               predictor, keep_per_task=True) for i in range(SWEEP_POINTS)]
+              for m in MODES} if sweep else {}
     report = {
         "tasks": len(workload.tasks),
         "skipped_lines": [{"line": n, "problem": p} for n, p in workload.skipped],
@@ -278,13 +303,11 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
         "model_tiers": {name: m.tier for name, m in config.models.items()},
         "projection": {"tasks_per_day": tasks_per_day, "daily_usd": per_task * tasks_per_day,
                        "monthly_usd": per_task * tasks_per_day * 30},
-        "baselines": baselines(config, workload, profiles, run.per_task),
+        "baselines": baselines(config, workload, profiles, run.per_task,
+                               {m: [r.per_task for r in runs] for m, runs in sweeps.items()}),
     }
     if sweep:
-        points = [i / (SWEEP_POINTS - 1) for i in range(SWEEP_POINTS)]
-        report["sweep"] = [_run_dict(run_workload(with_tradeoff(config, t), workload, profiles, mode, tasks_per_day,
-                                                    predictor))
-                           for t in points]
+        report["sweep"] = [_run_dict(r) for r in sweeps[mode]]
     return report
 
 
