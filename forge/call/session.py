@@ -1,14 +1,15 @@
-"""One task's answer: the routed model, then each escalation model in turn, retrying per the policy.
+"""One task's answer: the models to try, in order (the routed one, then each escalation model), retrying per the
+policy.
 
 Every attempt goes through Caller.call, so each one sent is exactly one ledger row, its escalation_step the
-model's place in the decision's order (0: the routed model; retries of a model share its step).
+model's place in that order (0: the routed model; retries of a model share its step).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 from forge.call.circuit import CircuitBreaker
@@ -16,14 +17,13 @@ from forge.call.litellm_call import measured_tokens_per_s
 from forge.call.local_speed import timeout_is_final
 from forge.call.result import CallResult, Validation
 from forge.call.retry import RetryPolicy, after_failure
-from forge.route.decision import RoutingDecision
 
 
 class Attempt(NamedTuple):
     """One call made for the task, and how it went."""
 
     model: str
-    step: int  # the model's place in decision order: 0 the routed model, 1 the first escalation, ...
+    step: int  # the model's place in the order tried: 0 the routed model, 1 the first escalation, ...
     error_kind: str | None
     error_detail: str
     input_tokens: int
@@ -66,16 +66,15 @@ def _timeout_fits_speed(caller, name: str) -> bool:
     return timeout_is_final(model, provider, measured_tokens_per_s(model, provider))
 
 
-def models_in_order(decision: RoutingDecision) -> list[str]:
-    """decision.model then its escalation models, each once."""
+def _each_once(models: Sequence[str | None]) -> list[str]:
     out: list[str] = []
-    for name in (decision.model, *decision.escalation):
+    for name in models:
         if name and name not in out:
             out.append(name)
     return out
 
 
-async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]], caller, breaker: CircuitBreaker,
+async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], caller, breaker: CircuitBreaker,
                         *, policy: RetryPolicy | None = None, max_retries: int | None = None,
                         task_id: str | None = None, task_type: str | None = None,
                         on_text: Callable[[str], None] | None = None, on_failure: OnFailure | None = None,
@@ -83,7 +82,7 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
                         validate: Callable[[CallResult], Awaitable[Validation]] | None = None,
                         revise: Revise | None = None, rejections_per_model: int = 2,
                         on_attempt: Callable[[Attempt], None] | None = None) -> TaskOutcome:
-    """The first answer from decision's models in order. Raises BudgetStop as Caller.call does.
+    """The first answer from models, tried in order (RoutingDecision.models()). Raises BudgetStop as Caller.call does.
 
     A model is tried at most 1 + max_retries times (routing.max_retries unless given), fewer when the policy
     says so; a failure no retry can mend moves to the next model at once, without sleeping.
@@ -98,7 +97,7 @@ async def complete_task(decision: RoutingDecision, messages: list[dict[str, Any]
     policy = policy._replace(max_attempts_per_model=per_model)
     attempts: list[Attempt] = []
     skipped: list[str] = []
-    order = models_in_order(decision)
+    order = _each_once(models)
     for step, name in enumerate(order):
         tries = rejections = 0
         while breaker.allow(name):

@@ -130,7 +130,7 @@ def run(st: CliState, prompt: str, *, model: str | None, as_json: bool) -> None:
         try:
             caller = Caller(config, ledger, run_id, st.directory, SpendGuard.from_ledger(config.budgets, ledger.db))
             try:
-                outcome = asyncio.run(complete_task(decision, messages, caller, process_breaker(),
+                outcome = asyncio.run(complete_task(decision.models(), messages, caller, process_breaker(),
                                                     task_id=task_id, task_type=decision.task_type,
                                                     on_text=terminal.text, on_failure=terminal.failure))
             except BudgetStop:

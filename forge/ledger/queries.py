@@ -45,30 +45,35 @@ def usage(db: sqlite3.Connection, group_by: str, first_day: str | None, end_day:
     return [Usage(*row) for row in db.execute(sql, params)]
 
 
+# A model's skill shows only in what was judged of its answers: passed (or nothing to judge) or rejected by
+# validation or an answer check. A provider error (5xx, timeout, rate limit) or a cancelled call says nothing of
+# it: that is the provider's health, the circuit breaker's business (call/circuit.py); counted as failures, an
+# outage would lower the model's estimate and send later tasks to dearer models for days. An untrusted, unjudged
+# or interrupted verdict is neither, too. {c}: the calls table's alias, with its dot, or "".
+_PASSED = "sum({c}outcome = 'ok' AND coalesce({c}validation, 'passed') = 'passed')"
+_REJECTED = "sum({c}outcome = 'validation_failed' OR coalesce({c}validation, '') = 'failed')"
+
+
 def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
-    """(task type, model) -> (successes, failures) over every call: a call succeeded when it answered and its
-    edit, if validated, passed; a provider error or a failed validation is a failure (a call the user
-    cancelled is neither). Replayed answers (`forge run --replay`) say nothing about the model: left out."""
-    sql = """
-        SELECT coalesce(task_type, '?'), model,
-               sum(outcome = 'ok' AND coalesce(validation, 'passed') = 'passed'),
-               sum((outcome IN ('error', 'validation_failed') AND coalesce(error_kind, '') != 'cancelled')
-                   OR coalesce(validation, '') = 'failed')
-        FROM calls WHERE coalesce(provider, '') != 'replay' GROUP BY 1, 2"""
+    """(task type, model) -> (successes, failures) over the calls whose answer was judged: a success answered and
+    passed its validation (or had none), a failure was rejected by it; provider errors and cancelled calls count
+    neither. Replayed answers (`forge run --replay`) say nothing about the model: left out."""
+    passed, rejected = _PASSED.format(c=""), _REJECTED.format(c="")
+    sql = f"""
+        SELECT coalesce(task_type, '?'), model, {passed}, {rejected}
+        FROM calls WHERE coalesce(provider, '') != 'replay' GROUP BY 1, 2 HAVING {passed} + {rejected} > 0"""
     return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}
 
 
 def training_outcomes(db: sqlite3.Connection) -> list[tuple[str, str, str, str, int, int]]:
-    """(task id, task text, task type, model, successes, failures) for every task and model the ledger saw
-    called, judged as outcomes_by_task_model judges them: what `forge route train --from-ledger` learns from."""
-    sql = """
-        SELECT c.task_id, t.description, coalesce(c.task_type, t.task_type), c.model,
-               sum(c.outcome = 'ok' AND coalesce(c.validation, 'passed') = 'passed'),
-               sum((c.outcome IN ('error', 'validation_failed') AND coalesce(c.error_kind, '') != 'cancelled')
-                   OR coalesce(c.validation, '') = 'failed')
+    """(task id, task text, task type, model, successes, failures) for every task and model with a judged call,
+    judged as outcomes_by_task_model judges them: what `forge route train --from-ledger` learns from."""
+    passed, rejected = _PASSED.format(c="c."), _REJECTED.format(c="c.")
+    sql = f"""
+        SELECT c.task_id, t.description, coalesce(c.task_type, t.task_type), c.model, {passed}, {rejected}
         FROM calls c JOIN tasks t ON t.id = c.task_id
         WHERE t.description IS NOT NULL AND t.description != '' AND coalesce(c.provider, '') != 'replay'
-        GROUP BY c.task_id, c.model ORDER BY c.task_id, c.model"""
+        GROUP BY c.task_id, c.model HAVING {passed} + {rejected} > 0 ORDER BY c.task_id, c.model"""
     return list(db.execute(sql))
 
 

@@ -24,13 +24,21 @@ from pathlib import Path
 
 from forge import paths
 from forge.errors import BudgetStop, ForgeError, UsageError
+from forge.run.attempt import (
+    CONTEXT_GROWTH,
+    EditAttempt,
+    TestsFirstAttempt,
+    answer_failure,
+    check_answer,
+    edit_failure,
+    first_line,
+    tests_first_failure,
+)
 from forge.run.events import Event
 from forge.run.tasks import FIXES_TESTS, RunTask, excused_failures
 from forge.run.test_first import WITHOUT_TESTS, implement_note
 
 MAX_REDOS = 2            # times a task is redone on top of others' work after a merge conflict
-CONTEXT_GROWTH = 2       # a retry's context budget, times the first attempt's
-UNJUDGED = "validation could not judge the edit: "
 
 
 class TaskFailure(Exception):
@@ -350,12 +358,7 @@ class Runner:
                        ) -> None:
         """Validated commits on the task's branch, or TaskFailure / BudgetStop."""
         from forge.analyse.request import analyse_task
-        from forge.call.circuit import process_breaker
-        from forge.call.result import Validation
-        from forge.call.session import complete_task
-        from forge.commit.apply import apply_answer
-        from forge.run.prompt import first_messages, retry_messages
-        from forge.validate.report import UNTRUSTED
+        from forge.run.prompt import first_messages
 
         decision = self.decide(task)
         if drafting and decision.model is not None:    # a draft is a bet: the cheapest try only, no climbing
@@ -384,134 +387,63 @@ class Runner:
         if self.options.test_first and task.task_type not in WITHOUT_TESTS:
             test_files = await self._tests_first(task, ledger_task, tree, decision, context, notes)
             notes = (*notes, implement_note(test_files))
-        messages = first_messages(task.text, context, notes)
         # Failing tests the task is about are not excused; a test-fixing task must make one pass.
         excused = excused_failures(task.text, task.task_type, self.known_failures,
                                    tests_must_pass=not self.config.validation.excuse_affected)
         # A test-fixing task that names no failing test must make one of those it may excuse pass.
         require_fixed = task.task_type in FIXES_TESTS and bool(excused) and excused.keys() == self.known_failures.keys()
-        attempts: list[int] = [0]
-        committed: list = []
-        # A speculative draft is checked without the test stage: its tests may need the work it runs beside.
-        # The run branch validates it whole, tests included, once that work landed (merge_task always_validate).
-        own_check = self._without_tests() if drafting else self.loaded
-
-        async def check(result) -> Validation:
-            model = self.config.models[result.model]
-            outcome = await self.blocking(
-                apply_answer, tree, result.text, task.text, own_check, message="",
-                trailers={"model": model.name, "tier": model.tier, "cost": result.cost_usd, "run": self.run_id},
-                known_failures=excused, require_fixed=require_fixed)
-            touched = sorted(set(outcome.changed) & set(test_files))
-            if outcome.ok and touched:      # --test-first: the tests written first are the target, not clay
-                await self.blocking(_undo_commit, tree)
-                return Validation(False, f"Do not change the tests written first ({', '.join(touched)}); change the "
-                                  "code so that they pass.")
-            if outcome.ok:
-                untested = await self.blocking(_not_tested, tree.path, outcome.changed, self.loaded)
-                self.emit(Event("validated", task.id, {"model": model.name, "changed": outcome.changed,
-                                                       "validation": _summary(outcome.report),
-                                                       "not_tested": untested}))
-                committed.append(outcome)
-                return Validation(True, "passed")
-            if getattr(outcome.report, "verdict", None) == "untrusted":   # trust revoked or the file changed
-                return Validation(False, UNTRUSTED, untrusted=True)
-            timed_out = [r.stage for r in getattr(outcome.report, "stages", ()) if r.failed and r.timed_out]
-            if timed_out:       # the suite's time, not the answer: another model would hit the same wall
-                return Validation(False, f"{UNJUDGED}the {timed_out[0]} stage timed out (raise [validation] "
-                                  f"{timed_out[0]}_timeout_s)", unjudged=True)
-            return Validation(False, f"It failed at {outcome.stage}.\n{outcome.feedback}")
-
-        async def revise(sent, result, validation, following):
-            attempts[0] += 1
-            bigger = min(budget * CONTEXT_GROWTH ** attempts[0], self._context_budget(following, cap=False))
-            fresh = await self.blocking(self._context, tree.path, task, bigger, validation.detail, following)
-            return retry_messages(task.text, fresh, result.text, validation.detail, notes)
-
-        outcome = await complete_task(decision, messages, self.caller, process_breaker(), task_id=ledger_task,
-                                      task_type=task.task_type, validate=check, revise=revise,
-                                      rejections_per_model=1 if drafting else 2,
-                                      on_attempt=functools.partial(self._on_attempt, task.id))
-        if outcome.ok:
-            done = committed[-1]
-            commit = done.commit
-            if test_files:
-                from forge.run.test_first import squash
-
-                commit = await self.blocking(squash, tree, done.commit)
-            self.emit(Event("committed", task.id, {"commit": commit, "files": sorted({*done.changed, *test_files})}))
-            return
+        attempt = EditAttempt(task=task, tree=tree, loaded=self.loaded, run_id=self.run_id, budget=budget,
+                              notes=notes, excused=excused, require_fixed=require_fixed,
+                              test_files=tuple(test_files), drafting=drafting, blocking=self.blocking,
+                              context_for=functools.partial(self._context, tree.path, task),
+                              widest_budget=functools.partial(self._context_budget, cap=False), emit=self.emit)
+        outcome = await self._complete(decision, first_messages(task.text, context, notes), task, ledger_task,
+                                       validate=attempt.check, revise=attempt.revise,
+                                       rejections_per_model=1 if drafting else 2)
         if not outcome.ok:
-            last = outcome.attempts[-1] if outcome.attempts else None
-            if last is None:
-                raise TaskFailure("no model could be tried: every circuit is open")
-            if last.rejected == UNTRUSTED:
-                raise TaskFailure(f"{UNJUDGED}{UNTRUSTED}")
-            if last.rejected.startswith(UNJUDGED):
-                raise TaskFailure(last.rejected)
-            why = (f"rejected: {_headline(last.rejected)}" if last.rejected
-                   else f"{last.error_kind} ({_first_line(last.error_detail)})" if last.error_detail
-                   else str(last.error_kind))
-            raise TaskFailure(f"every model failed ({len(outcome.attempts)} attempts); the last, {last.model}, {why}")
+            raise TaskFailure(edit_failure(outcome))
+        done = attempt.committed[-1]
+        commit = done.commit
+        if test_files:
+            from forge.run.test_first import squash
+
+            commit = await self.blocking(squash, tree, done.commit)
+        self.emit(Event("committed", task.id, {"commit": commit, "files": sorted({*done.changed, *test_files})}))
 
     async def _answer(self, task: RunTask, ledger_task: str, decision, context: str) -> None:
         """A question, an explanation or a review: the first answer with text is the task's result, shown and
         recorded; no edit is read from it, so it is neither applied nor rejected for want of edit blocks."""
-        from forge.call.circuit import process_breaker
-        from forge.call.result import Validation
-        from forge.call.session import complete_task
         from forge.run.prompt import answer_messages
 
-        async def check(result) -> Validation:
-            if not result.text.strip():
-                return Validation(False, "The answer is empty; answer the question in prose.")
-            return Validation(True, "an answer: shown, not applied")
-
-        outcome = await complete_task(decision, answer_messages(task.text, context), self.caller,
-                                      process_breaker(), task_id=ledger_task, task_type=task.task_type,
-                                      validate=check, rejections_per_model=1,
-                                      on_attempt=functools.partial(self._on_attempt, task.id))
+        outcome = await self._complete(decision, answer_messages(task.text, context), task, ledger_task,
+                                       validate=check_answer, rejections_per_model=1)
         if not outcome.ok:
-            last = outcome.attempts[-1] if outcome.attempts else None
-            if last is None:
-                raise TaskFailure("no model could be tried: every circuit is open")
-            why = _first_line(last.rejected or last.error_detail) or str(last.error_kind)
-            raise TaskFailure(f"no model answered ({len(outcome.attempts)} attempts); the last, {last.model}: {why}")
+            raise TaskFailure(answer_failure(outcome))
         self.emit(Event("answer", task.id, {"model": outcome.model, "text": outcome.result.text}))
 
     async def _tests_first(self, task: RunTask, ledger_task: str, tree, decision, context: str,
                            notes: tuple[str, ...]) -> list[str]:
         """--test-first: tests that fail for the right reason, committed on the task's branch; their files."""
-        from forge.call.circuit import process_breaker
-        from forge.call.result import Validation
-        from forge.call.session import complete_task
-        from forge.run.prompt import first_messages, retry_messages
-        from forge.run.test_first import TESTS_FIRST, check_tests_first
+        from forge.run.prompt import first_messages
+        from forge.run.test_first import TESTS_FIRST
 
         asked = (*notes, TESTS_FIRST)
-        written: list[list[str]] = []
-
-        async def check(result) -> Validation:
-            ok, feedback, files = await self.blocking(check_tests_first, tree, result.text, self.loaded)
-            if ok:
-                written.append(files)
-                self.emit(Event("validated", task.id, {"model": result.model, "changed": files,
-                                                       "validation": "tests written first: they fail before the "
-                                                                     "change, for the right reason"}))
-            return Validation(ok, feedback or "passed")
-
-        async def revise(sent, result, validation, following):
-            return retry_messages(task.text, context, result.text, validation.detail, asked)
-
-        outcome = await complete_task(decision, first_messages(task.text, context, asked), self.caller,
-                                      process_breaker(), task_id=ledger_task, task_type=task.task_type,
-                                      validate=check, revise=revise,
-                                      on_attempt=functools.partial(self._on_attempt, task.id))
+        attempt = TestsFirstAttempt(task=task, tree=tree, loaded=self.loaded, context=context, notes=asked,
+                                    blocking=self.blocking, emit=self.emit)
+        outcome = await self._complete(decision, first_messages(task.text, context, asked), task, ledger_task,
+                                       validate=attempt.check, revise=attempt.revise)
         if not outcome.ok:
-            last = outcome.attempts[-1] if outcome.attempts else None
-            why = _first_line(last.rejected or last.error_detail or str(last.error_kind)) if last else "no model"
-            raise TaskFailure(f"--test-first: no tests that fail for the right reason ({why})")
-        return written[-1]
+            raise TaskFailure(tests_first_failure(outcome))
+        return attempt.written[-1]
+
+    async def _complete(self, decision, messages: list[dict], task: RunTask, ledger_task: str, **protocol):
+        """complete_task along the decision's models, each attempt told as an event."""
+        from forge.call.circuit import process_breaker
+        from forge.call.session import complete_task
+
+        return await complete_task(decision.models(), messages, self.caller, process_breaker(), task_id=ledger_task,
+                                   task_type=task.task_type, on_attempt=functools.partial(self._on_attempt, task.id),
+                                   **protocol)
 
     def _on_attempt(self, task_id: str, attempt) -> None:
         model = self.config.models[attempt.model]
@@ -540,7 +472,7 @@ class Runner:
         """The dry run's cost range for a task (run/estimate.py): the prompts this runner would send along the
         decision's escalation, from the context it would build here, counted and priced per model."""
         from forge.analyse.request import analyse_task
-        from forge.route.policy import call_cost
+        from forge.call.pricing import call_cost
         from forge.run.context import count_tokens, task_pack
         from forge.run.estimate import estimate_task
 
@@ -697,10 +629,6 @@ class Runner:
 
         return validate(path, changed, self.loaded, known_failures=self.known_failures)
 
-    def _without_tests(self):
-        validation = dataclasses.replace(self.config.validation, test=False)
-        return dataclasses.replace(self.loaded, config=dataclasses.replace(self.config, validation=validation))
-
     def _context_budget(self, model_name: str, cap: bool = True) -> int:
         window = self.config.models[model_name].context_window or 8192
         most = max(1000, window // 2)       # room for the answer and the instructions
@@ -735,7 +663,7 @@ class Runner:
         if not report.passed:
             git(tree.path, "reset", "--quiet", "--hard", "HEAD")
             raise TaskFailure(_masked(f"{', '.join(c for _, c in commands)} gave changes that fail validation: "
-                                      + _first_line(report.feedback())))
+                                      + first_line(report.feedback())))
         commit = commit_validated(tree, changed, "", {"model": "none", "tier": "none", "cost": 0.0,
                                                       "validation": validation_summary(report), "run": self.run_id},
                                   task=task.text)
@@ -784,38 +712,7 @@ class _Named:
         return getattr(self._result, name)
 
 
-def _undo_commit(tree) -> None:
-    from forge.commit.git import git
-
-    git(tree.path, "reset", "--quiet", "--hard", "HEAD~1")
-
-
-def _summary(report) -> str:
-    from forge.commit.apply import validation_summary
-
-    return validation_summary(report) if report is not None else ""
-
-
-def _not_tested(root: Path, changed: list[str], loaded) -> list[dict]:
-    """The changed languages no test stage covered (a C change without a make test target...), said with the
-    validation so that a pass is not read as tested."""
-    from forge.validate.untested import not_tested
-
-    return [t.as_json() for t in not_tested(root, changed, loaded)]
-
-
 def _masked(text: str) -> str:
     from forge.context.secrets import environment_secrets, mask_secrets
 
     return mask_secrets(text, environment_secrets())[0]
-
-
-def _headline(text: str) -> str:
-    """A rejection's reason in one line: "It failed at validate." says where, the line after it says why."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return " ".join(lines[:2])[:300]
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[0][:300] if lines else ""

@@ -71,8 +71,8 @@ def run(caller, d, breaker=None, **kw):
     async def sleep(s: float) -> None:
         sleeps.append(s)
 
-    outcome = asyncio.run(complete_task(d, [{"role": "user", "content": "q"}], caller, breaker or CircuitBreaker(),
-                                        sleep=sleep, **kw))
+    outcome = asyncio.run(complete_task(d.models(), [{"role": "user", "content": "q"}], caller,
+                                        breaker or CircuitBreaker(), sleep=sleep, **kw))
     return outcome, sleeps
 
 

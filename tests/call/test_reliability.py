@@ -79,8 +79,8 @@ def test_a_thousand_tasks_with_thirty_percent_faults(tmp_path, monkeypatch, caps
                                        0.0, 0.5, ())
             async with gate:
                 try:
-                    return await complete_task(decision, [{"role": "user", "content": f"task {index}"}], Counting(),
-                                               breaker, policy=policy, task_type="question",
+                    return await complete_task(decision.models(), [{"role": "user", "content": f"task {index}"}],
+                                               Counting(), breaker, policy=policy, task_type="question",
                                                on_text=(lambda _: None) if index % 2 else None)
                 except BudgetStop as stop:
                     return stop
