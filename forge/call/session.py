@@ -67,6 +67,7 @@ def _timeout_fits_speed(caller, name: str) -> bool:
 
 
 def _each_once(models: Sequence[str | None]) -> list[str]:
+    """Each named model once, in order: a model's step is its one place in the order."""
     out: list[str] = []
     for name in models:
         if name and name not in out:
