@@ -137,6 +137,8 @@ def _print_frontier(f: dict) -> None:
         table.add(name, reached, "over budget" if q is None else f"{q:.3f}",
                   "-" if s.get("apgr") is None else f"{s['apgr']:.2f}")
     output.print_table(table)
+    if f["singles_apgr"] is not None:
+        output.print_lines([f"APGR of the single models alone (always one, or a mix of two): {f['singles_apgr']:.2f}"])
 
 
 def _print_report(report: dict) -> None:

@@ -264,8 +264,11 @@ def baselines(config: Config, workload: Workload, profiles: list[TaskProfile], r
                **{name: frontier.point_figures(t.cost_usd, t.quality, best_point) for name, t in
                   (("router", router_totals), ("oracle", oracle), ("fixed_cascade", fixed),
                    ("cheapest_then_best", then_best))}}
+    weak_point = (singles[cheapest].cost_usd, singles[cheapest].quality)
+    # The bar a router's APGR must clear to beat picking one model per workload: the single models' envelope.
+    figures["singles_apgr"] = frontier.apgr([(t.cost_usd, t.quality) for t in singles.values()], weak_point,
+                                            best_point)
     if sweeps:
-        weak_point = (singles[cheapest].cost_usd, singles[cheapest].quality)
         figures["sweep"] = {
             mode: frontier.sweep_figures([(sum(run[i].cost_usd for i in rows), sum(run[i].score for i in rows) / n)
                                           for run in runs], best_point, weak_point)

@@ -170,6 +170,8 @@ def test_simulate_sweep_reports_fixed_cascades_and_both_modes_frontiers(forge_en
         assert point["reaches_best_quality"] == (base[name]["quality"] >= single[best]["quality"] - 1e-9)
         assert point["cost_to_best_quality_pct"] == (point["cost_pct"] if point["reaches_best_quality"] else None)
     assert f["oracle"]["reaches_best_quality"]
+    # The dear model is dearer and worse than mini: the single models' envelope is the line from small to mini.
+    assert f["singles_apgr"] == pytest.approx(0.5)
 
     # Both modes are swept whatever --mode is; the one asked for is also the report's sweep, point for point.
     assert set(f["sweep"]) == {"route", "cascade"}
