@@ -175,6 +175,11 @@ def main() -> int:
         routing = analysis_latency(requests)
         routing.extend(decision_latency(requests))
         routing.extend(simulate_wall(20_000 if args.quick else 100_000, root, env("empty")))
+        print("routing cascade benchmark (catalogues, public outcome data) ...", file=sys.stderr)
+        import routing_cascade
+
+        cascade_rows, cascade = routing_cascade.run(args.quick)
+        routing.extend(cascade_rows)
         print("call benchmarks ...", file=sys.stderr)
         from calls import call_overhead
 
@@ -204,10 +209,12 @@ def main() -> int:
     ok = not found and all(r["result"] != "FAIL" for r in results) and all(r["ok"] for r in routing)
     if args.json:
         report = {"runs": runs, "cores": os.cpu_count(), "load_avg_1min": load, "benchmarks": results,
-                  "imports": imports, "routing": routing, "ok": ok}
+                  "imports": imports, "routing": routing,
+                  "routing_cascade": {k: v for k, v in cascade.items() if k != "table"}, "ok": ok}
         print(json.dumps(report, indent=2))
     else:
         print()
+        print(cascade["table"], end="\n\n")
         print_rows(routing)
     return 0 if ok else 1
 
