@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 
 from catalogues import CATALOGUES, catalogue_config, generate  # noqa: E402
 
-SPLITS = {False: (800, 600), True: (400, 300)}  # quick: (train, test) tasks per catalogue
+SPLITS = {False: (1500, 1200), True: (400, 300)}  # quick: (train, test) tasks per catalogue
 TRAIN_SEED, TEST_SEED = 1, 2
 PUBLIC = [Path("/work/shared/data/routerarena"), *sorted(p for p in (HERE / "public").glob("*") if p.is_dir())]
 CASCADE_PCT_TARGET = 70.0
