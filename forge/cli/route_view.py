@@ -43,6 +43,11 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
                          "escalation": list(decision.escalation), "estimated_cost_usd": decision.estimated_cost_usd,
                          "p_success": round(decision.p_success, 4), "stop": decision.stop,
                          "stop_kind": decision.stop_kind, "reasons": list(decision.reasons),
+                         "plan": [{"model": s.model, "tier": s.tier, "p_success": round(s.p_success, 4),
+                                   "p_alone": round(s.p_alone, 4), "reach": round(s.reach, 4),
+                                   "cost_usd": s.cost_usd, "expected_cost_usd": s.expected_cost_usd}
+                                  for s in decision.plan],
+                         "fallbacks": list(decision.fallbacks), "explored": decision.explored,
                          "refusal": None if refusal is None else {
                              "error": refusal.one_line(), "exit_code": refusal.exit_code}},
         })
@@ -66,6 +71,14 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
         lines.append(f"  route: {target}" + (f" [{d['tier']}]" if d["model"] else "")
                      + (f", then {' > '.join(d['escalation'])}" if d["escalation"] else "")
                      + f", est. {output.usd(d['estimated_cost_usd'])}")
+        if len(d["plan"]) > 1 or d["fallbacks"]:
+            lines.append("  plan: step, model, P(passes | the steps before failed), chance it is reached, "
+                         "cost, expected cost so far")
+            lines += [f"    {i}. {s['model']} [{s['tier']}]  P {s['p_success']:.2f} (alone {s['p_alone']:.2f})  "
+                      f"reached {s['reach']:.0%}  {output.usd(s['cost_usd'])}  {output.usd(s['expected_cost_usd'])}"
+                      for i, s in enumerate(d["plan"], 1)]
+            if d["fallbacks"]:
+                lines.append(f"    if a provider fails: {', '.join(d['fallbacks'])}")
         lines += [f"    - {reason}" for reason in [*a["reasons"], *d["reasons"]]]
     output.print_lines(lines)
 

@@ -142,6 +142,8 @@ class RoutingConfig:
     cost_quality_tradeoff: float = spec("a number from 0 (cheapest) to 1 (best quality)", between(0, 1))
     # "auto": router-model.json in forge's data directory when `forge route train` has written one; "": none.
     trained_model: str = spec('a path to a file written by forge route train, "auto" or "" (none)', default="auto")
+    # The share of tasks that first try a model the plan left out, so that early failures cannot exile it.
+    explore_rate: float = spec("a share of tasks from 0 to 0.5, e.g. 0.05", between(0, 0.5), default=0.05)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,22 @@ def outcomes_by_task_model(db: sqlite3.Connection) -> dict[tuple[str, str], tupl
     return {(task_type, model): (ok, failed) for task_type, model, ok, failed in db.execute(sql)}
 
 
+def escalation_pairs(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
+    """(model A, model B) -> (tasks where B was judged after A's answer was rejected, of them B passed): what the
+    planner learns how much a failure of A says about B from (forge/route/cascade.py fit_correlation). Each task
+    counts once per pair, its first judged call of each model."""
+    passed, rejected = _PASSED.format(c=""), _REJECTED.format(c="")
+    sql = f"""
+        WITH judged AS (
+            SELECT task_id, model, min(id) AS first, {passed} > 0 AS ok
+            FROM calls WHERE task_id IS NOT NULL AND coalesce(provider, '') != 'replay'
+            GROUP BY task_id, model HAVING {passed} + {rejected} > 0)
+        SELECT a.model, b.model, count(*), sum(b.ok)
+        FROM judged a JOIN judged b ON a.task_id = b.task_id AND a.first < b.first AND NOT a.ok
+        GROUP BY 1, 2"""
+    return {(a, b): (tried, ok) for a, b, tried, ok in db.execute(sql)}
+
+
 def training_outcomes(db: sqlite3.Connection) -> list[tuple[str, str, str, str, int, int]]:
     """(task id, task text, task type, model, successes, failures) for every task and model with a judged call,
     judged as outcomes_by_task_model judges them: what `forge route train --from-ledger` learns from."""

@@ -13,13 +13,17 @@ class RouterState(NamedTuple):
     requests_left_today: dict[str, int] = {}  # per provider with a daily quota
     open_circuits: frozenset[str] = frozenset()  # models whose provider is failing
     unavailable: frozenset[str] = frozenset()  # models that cannot be called here (no key, not pulled)
+    # rho of the planner's difficulty model measured on the user's own escalations, None until enough were seen.
+    correlation: float | None = None
 
 
 class Candidate(NamedTuple):
+    """A model the planner may use for a task (forge/route/cascade.py)."""
+
     model: str
     tier: str
-    p_success: float
-    cost_usd: float
+    p_success: float  # its chance on this task alone
+    cost_usd: float  # its price for this task's expected tokens
 
 
 class PlanStep(NamedTuple):
@@ -52,6 +56,9 @@ class RoutingDecision(NamedTuple):
     unusable: tuple[str, ...] = ()  # with "unusable": the ladder's models that cannot be called here
     plan: tuple[PlanStep, ...] = ()  # the cascade: model, then escalation, with each step's odds and cost
     explored: str | None = None  # a model tried first to keep its estimate honest (routing.explore_rate)
+    # Models the plan left out, cheapest first: tried only when a planned model's provider fails (an error, an
+    # open circuit), never after a rejected answer, where they are not worth their price.
+    fallbacks: tuple[str, ...] = ()
 
     def models(self) -> tuple[str, ...]:
         """The models to try in order: the routed one, then each escalation model, each once."""

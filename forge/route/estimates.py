@@ -1,14 +1,19 @@
-"""Success estimates per (task type, model): routing.toml's priors, updated by outcomes. Pure."""
+"""Success estimates per (task type, model): routing.toml's priors, updated by outcomes, moved by the task's
+difficulty. Pure.
+
+The priors (a model's `quality`, else its tier's place) are weak on purpose: tier order is not quality order in
+real catalogues, so a handful of validated outcomes must be able to overturn them. Only validation outcomes
+reach `observed` (provider errors are the circuit breaker's business, ledger/queries.py).
+"""
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from forge.config.schema import NO_MODEL_TIER, Config
 
-PRIOR_STRENGTH = 10.0  # a prior counts as this many observed outcomes
-# How much easier or harder than the task type's average a task of each complexity is.
-COMPLEXITY_SHIFT = {"trivial": 0.12, "simple": 0.06, "medium": 0.0, "complex": -0.15}
+PRIOR_STRENGTH = 4.0  # a prior counts as this many observed outcomes: five failures in a row overturn a 0.8
 
 
 class Outcomes(NamedTuple):
@@ -40,12 +45,19 @@ def _seen(observed: dict[tuple[str, str], Outcomes] | None, task_types: tuple[st
     return Outcomes(successes, failures)
 
 
-def estimate(config: Config, task_type: str, model: str, complexity: str,
+def shifted(p: float, difficulty: float) -> float:
+    """p moved by a task's difficulty in logit units (0: an average task, positive: harder)."""
+    p = min(0.999, max(0.001, p))
+    return 1.0 / (1.0 + math.exp(difficulty - math.log(p / (1.0 - p))))
+
+
+def estimate(config: Config, task_type: str, model: str, difficulty: float,
              observed: dict[tuple[str, str], Outcomes] | None = None, also: str | None = None) -> float:
-    """P(success): a Beta posterior from the prior and the outcomes seen, shifted by complexity. Outcomes
-    recorded under `also` (the task's own type, when the router used another ladder) count too."""
+    """P(success): a Beta posterior from the prior and the outcomes seen (the task type's average task), moved by
+    this task's difficulty. Outcomes recorded under `also` (the task's own type, when the router used another
+    ladder) count too."""
     p = prior(config, task_type, model)
     seen = _seen(observed, (task_type, also or task_type), model)
     if seen.successes or seen.failures:
         p = (p * PRIOR_STRENGTH + seen.successes) / (PRIOR_STRENGTH + seen.successes + seen.failures)
-    return min(0.99, max(0.01, p + COMPLEXITY_SHIFT.get(complexity, 0.0)))
+    return min(0.99, max(0.01, shifted(p, difficulty)))

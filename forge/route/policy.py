@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from forge.analyse.request import TaskProfile
 from forge.call.pricing import call_cost
 from forge.config.schema import NO_MODEL_TIER, Config, ModelConfig
-from forge.route.decision import Candidate, RouterState, RoutingDecision
+from forge.route.cascade import MIN_CHANCE, Plan, plan_cascade
+from forge.route.decision import Candidate, PlanStep, RouterState, RoutingDecision
 from forge.route.estimates import Outcomes, estimate
+from forge.route.explore import explore, explores
 
 if TYPE_CHECKING:
     from forge.route.predictor import TrainedModel
@@ -19,9 +22,25 @@ QUALITY_FIRST_SHARE = 0.3  # below: lean toward quality within the user's cost_q
 QUALITY_FIRST_BOOST = 0.5  # t -> t + 0.5 t (1 - t): 0 and 1 keep their meaning, 0.3 becomes 0.41
 
 
-def required_success(tradeoff: float) -> float:
-    """The success chance a model must reach to be chosen: 0.55 at tradeoff 0 (cheapest) to 0.95 at 1 (best)."""
-    return 0.55 + 0.4 * tradeoff
+# How much harder than the task type's average a task of each complexity forge's rules see is, in logit units.
+# Half of it is added to the shipped difficulty prior (route/difficulty.py, trained on public outcome data), which
+# sees the text's shape but not the request words forge's analysis knows (typo, rename, redesign).
+COMPLEXITY_LOGIT = {"trivial": -0.6, "simple": -0.3, "medium": 0.0, "complex": 0.7}
+COMPLEXITY_WEIGHT = 0.5
+
+
+def task_difficulty(profile: TaskProfile) -> float:
+    from forge.route.difficulty import difficulty_shift
+
+    return difficulty_shift(profile.text, profile.task_type) + COMPLEXITY_WEIGHT * COMPLEXITY_LOGIT.get(
+        profile.complexity, 0.0)
+
+
+def difficulty_correlation() -> float:
+    """rho of the planner's one-factor model until the user's data measures one: the shipped prior's."""
+    from forge.route.difficulty import correlation
+
+    return correlation()
 
 
 def _ladder(config: Config, profile: TaskProfile) -> tuple[str, tuple[str, ...], str | None]:
@@ -82,50 +101,11 @@ def _filter(models: list[ModelConfig], keep, reason: str, reasons: list[str]) ->
     return kept
 
 
-def _choose_by_threshold(candidates: list[Candidate], needed_p: float, tradeoff: float,
-                         reasons: list[str]) -> Candidate:
-    """Without a trained model: the cheapest candidate whose estimated P(success) reaches needed_p."""
-    chosen = next((c for c in candidates if c.p_success >= needed_p), None)
-    if chosen is None:
-        chosen = max(candidates, key=lambda c: (c.p_success, -c.cost_usd))
-        reasons.append(f"no model reaches estimated P(success) {needed_p:.2f}: the most likely, {chosen.model} "
-                       f"({chosen.p_success:.2f})")
-    else:
-        reasons.append(f"{chosen.model}: cheapest with estimated P(success) {chosen.p_success:.2f} >= "
-                       f"{needed_p:.2f} (cost_quality_tradeoff {tradeoff:.2f})")
-    return chosen
-
-
-def _choose_by_value(candidates: list[Candidate], value_needed: float, tradeoff: float,
-                     reasons: list[str]) -> Candidate:
-    """With a trained model: trade expected success against price. Each candidate's P(success) is charged
-    value_needed for each share of the candidates' price span it sits above the cheapest; the most left wins."""
-    first = candidates[0]
-    if tradeoff <= 0.0:
-        reasons.append(f"{first.model}: cost_quality_tradeoff 0, the cheapest (trained model P(success) "
-                       f"{first.p_success:.2f})")
-        return first
-    low = min(c.cost_usd for c in candidates)
-    span = max(c.cost_usd for c in candidates) - low
-
-    def net(c: Candidate) -> float:
-        return c.p_success - (value_needed * (c.cost_usd - low) / span if span > 0 else 0.0)
-
-    chosen = max(candidates, key=lambda c: (net(c), -c.cost_usd))
-    if chosen is first:
-        reasons.append(f"{first.model}: trained-model P(success) {first.p_success:.2f}; no dearer model gains "
-                       f"{value_needed:.2f} per share of the price span (cost_quality_tradeoff {tradeoff:.2f})")
-    else:
-        reasons.append(f"{chosen.model}: trained-model P(success) {chosen.p_success:.2f} against "
-                       f"{first.p_success:.2f} for {first.model}, worth its price at {value_needed:.2f} per share "
-                       f"of the price span (cost_quality_tradeoff {tradeoff:.2f})")
-    return chosen
-
-
 def route(profile: TaskProfile, config: Config, state: RouterState = RouterState(),
           observed: dict[tuple[str, str], Outcomes] | None = None,
-          predictor: TrainedModel | None = None) -> RoutingDecision:
-    """Choose the model for one task and the escalation after it, with a reason for each factor that mattered."""
+          predictor: TrainedModel | None = None, max_calls: int | None = None) -> RoutingDecision:
+    """Plan the calls for one task: the model to try first and the escalation after it (at most max_calls,
+    routing.max_retries + 1 unless given), with a reason for each factor that mattered."""
     task_type, ladder, ladder_reason = _ladder(config, profile)
     reasons = [f"task type {task_type}: ladder {' > '.join(ladder)}"]
     if ladder_reason:
@@ -203,23 +183,17 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
                                stop_kind=kind)
 
     learned = predictor is not None and any(predictor.knows(m.name) for m in models)
-    if profile.low_confidence and learned:
-        reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7: the trained model weighs it")
-    elif profile.low_confidence and config.routing.cost_quality_tradeoff == 0.0:
-        reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7, but cost_quality_tradeoff 0: "
-                       "no tier bump")
-    elif profile.low_confidence:
-        lowest = min(config.tier_rank(m.tier) for m in models)
-        higher = [m for m in models if config.tier_rank(m.tier) > lowest]
-        if higher:
-            reasons.append(f"complexity confidence {profile.confidence:.2f} < 0.7: one tier up, skipped "
-                           f"{', '.join(m.name for m in models if m not in higher)}")
-            models = higher
+    if learned and not predictor.in_distribution(profile):
+        # A trained model guessing about requests unlike its training data does harm: the priors decide.
+        reasons.append(f"request unlike the trained model's data ({predictor.coverage(profile):.0%} of its words "
+                       "known): priors, not the trained model")
+        learned = False
+    difficulty = task_difficulty(profile)
 
     def p_of(model: ModelConfig) -> float:
         if learned and predictor.knows(model.name):
             return predictor(profile, model.name)
-        return estimate(config, task_type, model.name, profile.complexity, observed, profile.task_type)
+        return estimate(config, task_type, model.name, difficulty, observed, profile.task_type)
 
     candidates = [Candidate(m.name, m.tier, p_of(m), call_cost(m, *tokens)) for m in models]
     tradeoff = configured = config.routing.cost_quality_tradeoff
@@ -227,16 +201,42 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         tradeoff = configured + QUALITY_FIRST_BOOST * configured * (1.0 - configured)
         reasons.append(f"{spent_share:.0%} of today's budget spent: quality first, cost_quality_tradeoff "
                        f"{configured:g} counts as {tradeoff:.2f}")
-    if learned:
-        chosen = _choose_by_value(candidates, predictor.value_threshold(tradeoff), tradeoff, reasons)
-    else:
-        chosen = _choose_by_threshold(candidates, required_success(tradeoff), tradeoff, reasons)
-    after = candidates[candidates.index(chosen) + 1:]
-    # Stronger models first (on a failed answer they are the point), then the rest of the ladder after the
-    # chosen one, so a failing provider still has somewhere to go.
-    stronger = [c for c in after if c.p_success > chosen.p_success or
-                config.tier_rank(c.tier) > config.tier_rank(chosen.tier)]
-    escalation = [*stronger, *(c for c in after if c not in stronger)][:config.routing.max_retries]
-    return RoutingDecision(task_type, chosen.model, chosen.tier, tuple(c.model for c in escalation),
-                           chosen.cost_usd, chosen.p_success, tuple(reasons),
-                           escalation_p=tuple(c.p_success for c in escalation))
+    rho = (predictor.correlation if learned and predictor.correlation is not None
+           else state.correlation if state.correlation is not None else difficulty_correlation())
+    calls = 1 + config.routing.max_retries if max_calls is None else max_calls
+    plan = plan_cascade(candidates, rho, calls, tradeoff, trained_value(predictor, candidates, tradeoff) if learned
+                        else None)
+    steps, explored = plan.steps, None
+    if config.routing.explore_rate > 0.0 and explores(profile.text, config.routing.explore_rate):
+        steps, explored = explore(steps, candidates, calls, rho)
+        if explored:
+            reasons.append(f"exploring {explored} first ({config.routing.explore_rate:.0%} of tasks, "
+                           "routing.explore_rate): outcomes keep its estimate honest")
+    reasons.append(plan_reason(plan, steps, tradeoff, rho, learned))
+    planned = {s.model for s in steps}
+    spare = sorted((c for c in candidates if c.model not in planned and c.p_success >= MIN_CHANCE),
+                   key=lambda c: (c.cost_usd, -c.p_success, c.model))
+    first = steps[0]
+    return RoutingDecision(task_type, first.model, first.tier, tuple(s.model for s in steps[1:]),
+                           first.cost_usd, first.p_alone, tuple(reasons),
+                           escalation_p=tuple(s.p_success for s in steps[1:]), plan=steps, explored=explored,
+                           fallbacks=tuple(c.model for c in spare[:max(0, calls - len(steps))]))
+
+
+def trained_value(predictor: TrainedModel, candidates: list[Candidate], tradeoff: float) -> float:
+    """A validated answer's worth as the trained model calibrated the tradeoff: its value_threshold is the gain in
+    P(success) a move across the candidates' whole price span must buy, so the worth is the span over that gain
+    (each step of the tradeoff then moves an even share of held-out tasks to a dearer model)."""
+    gain = predictor.value_threshold(tradeoff)
+    costs = [c.cost_usd for c in candidates]
+    span = max(costs) - min(costs)
+    return math.inf if gain <= 0.0 else max(span, 1e-12) / gain
+
+
+def plan_reason(plan: Plan, steps: tuple[PlanStep, ...], tradeoff: float, rho: float, learned: bool) -> str:
+    source = "trained model" if learned else "estimated"
+    p_all = 1.0 - steps[-1].reach * (1.0 - steps[-1].p_success)
+    cut = ", more would be worth it but max_retries stops it" if plan.limited else ""
+    return (f"plan of {len(steps)} call(s): P(some answer passes) {p_all:.2f} ({source}, difficulty correlation "
+            f"{rho:.2f}), expected ${steps[-1].expected_cost_usd:.4f}; a step joins when its chance after the "
+            f"failures before it is worth its price at cost_quality_tradeoff {tradeoff:.2f}{cut}")

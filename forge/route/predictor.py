@@ -15,6 +15,7 @@ from forge.errors import UsageError
 from forge.route.features import task_tokens, term_weights
 
 FORMAT = "forge-router-model"
+DEFAULT_MIN_COVERAGE = 0.3
 VERSION = 1
 
 
@@ -30,10 +31,31 @@ class TrainedModel:
             m: {t: v[i + 1] for t, v in data["features"].items() if v[i + 1]} for i, m in enumerate(self.models)}
         self.value_quantiles: list[float] = [float(q) for q in data["value_quantiles"]]
         self.meta = {k: v for k, v in data.items() if k not in ("features", "quantiles")}
+        # rho of the planner's one-factor model, measured on the training tasks (None: older files, the default).
+        rho = data.get("correlation")
+        self.correlation: float | None = float(rho) if _is_number(rho) and 0 <= rho < 1 else None
+        # A request whose words the model mostly never saw is out of its distribution: below this share known,
+        # the priors decide (train.py measures it on held-out tasks; older files get a fixed floor).
+        floor = data.get("min_coverage")
+        self.min_coverage: float = float(floor) if _is_number(floor) and 0 <= floor <= 1 else DEFAULT_MIN_COVERAGE
         self._last: tuple[str, str, list[tuple[str, float]]] | None = None
+        self._coverage: tuple[str, float] | None = None
 
     def knows(self, model: str) -> bool:
         return model in self.bias
+
+    def coverage(self, profile: TaskProfile) -> float:
+        """The share of the request's words (not the analysis' own features) that the model has weights for."""
+        last = self._coverage
+        if last is not None and last[0] is profile.text:
+            return last[1]
+        words = [t for t in task_tokens(profile) if not t.startswith("#")]
+        share = sum(t in self.idf for t in words) / len(words) if words else 1.0
+        self._coverage = (profile.text, share)
+        return share
+
+    def in_distribution(self, profile: TaskProfile) -> bool:
+        return self.coverage(profile) >= self.min_coverage
 
     def _terms(self, profile: TaskProfile) -> list[tuple[str, float]]:
         # route() asks once per candidate model with the same task: featurise it once.

@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING, NamedTuple
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.config.schema import Config, ModelConfig
 from forge.route import frontier
+from forge.route.cascade import fit_correlation
 from forge.route.decision import RouterState, RoutingDecision
 from forge.route.estimates import Outcomes
 from forge.route.policy import call_cost, route
+from forge.route.state import pass_rates
 from forge.route.workload import Outcome, Workload
 
 if TYPE_CHECKING:
     from forge.route.predictor import TrainedModel
 
 MODES = ("route", "cascade")
+REFIT_EVERY = 25  # tasks between fits of rho to the escalations seen, as a fresh ledger read would give
 SWEEP_POINTS = 21
 
 
@@ -57,6 +60,7 @@ class SimulationRun(NamedTuple):
     estimated_tasks: int  # tasks with at least one such call
     stopped_tasks: int  # tasks the router refused (budget stop, nothing usable)
     tool_tasks_rescored: int  # tasks a tool would do, scored on the default ladder because outcomes were recorded
+    explored_tasks: int  # tasks whose plan began with a left-out model (routing.explore_rate)
     per_task: list[TaskScore] | None  # each task's score, when asked for (baselines on a subset of the tasks)
 
 
@@ -87,7 +91,10 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
     cost_by_model: defaultdict = defaultdict(float)
     observed: dict[tuple[str, str], Outcomes] = {}
     total_cost = total_score = successes = escalations = estimated_calls = 0.0
-    estimated_tasks = stopped = rescored = 0
+    estimated_tasks = stopped = rescored = explored = 0
+    calls = None if mode == "cascade" else 1  # route mode: a plan of one call, the router's single best bet
+    pairs: dict[tuple[str, str], tuple[float, float]] = {}  # (A, B) -> (B judged after A failed, B passed)
+    rho = None
     per_task: list[TaskScore] | None = [] if keep_per_task else None
     quotas = {name: p.requests_per_day for name, p in config.providers.items() if p.requests_per_day}
     spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
@@ -96,14 +103,16 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
         if index % day == 0:  # a new simulated day: budgets, caps and free-tier quotas start again
             spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
         # route() is pure and keeps nothing: the running dicts can be handed over as they are.
+        if index % REFIT_EVERY == 0 and pairs:  # the ledger's rho, measured on the escalations seen so far
+            rho = fit_correlation(pairs, pass_rates(observed))
         state = RouterState(spent_today_usd=spent_today, spent_by_model=spent_by_model,
-                            requests_left_today=requests_left)
-        decision = route(profile, config, state, observed, predictor)
+                            requests_left_today=requests_left, correlation=rho)
+        decision = route(profile, config, state, observed, predictor, calls)
         if decision.model is None and decision.stop is None and task.outcomes:
             # A tool would do it (tier "none"), but the simulation cannot score a tool while the workload says
             # how models did: score the model the default ladder picks instead.
             rescored += 1
-            decision = route(profile._replace(task_type="default"), config, state, observed, predictor)
+            decision = route(profile._replace(task_type="default"), config, state, observed, predictor, calls)
             if decision.model is None and decision.stop is None:  # the default ladder is "none" too
                 decision = decision._replace(stop="no model to score")
         if decision.model is None:
@@ -117,11 +126,13 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
                 if per_task is not None:
                     per_task.append(TaskScore(0.0, 1.0, 1.0, 0))
             continue
-        tried = [decision.model, *decision.escalation] if mode == "cascade" else [decision.model]
+        explored += decision.explored is not None
+        tried = decision.models()
         last = len(tried) - 1
         reach = 1.0  # the chance this call is made: below 1 only after a call scored by its estimate
         task_cost = task_score = task_success = task_calls = 0.0
         any_estimated = False
+        failed_here: list[str] = []
         for step, model in enumerate(tried):
             outcome = task.outcomes.get(model)
             m = models[model]
@@ -148,6 +159,11 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
                 before = observed.get(key, Outcomes(0, 0))
                 observed[key] = Outcomes(before.successes + weight * outcome.success,
                                          before.failures + weight * (not outcome.success))
+                for earlier in failed_here:
+                    tried, passed = pairs.get((earlier, model), (0.0, 0.0))
+                    pairs[(earlier, model)] = (tried + weight, passed + weight * outcome.success)
+                if not outcome.success:
+                    failed_here.append(model)
                 if outcome.success or step == last:  # this answer is kept
                     task_score += reach * outcome.score
                     task_success += reach * outcome.success
@@ -172,7 +188,7 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
     return SimulationRun(config.routing.cost_quality_tradeoff, totals, _whole(escalations),
                          {m: _whole(c) for m, c in calls_by_model.items()}, dict(cost_by_model),
                          {t: _whole(c) for t, c in tiers.items()}, dict(tier_cost), _whole(estimated_calls),
-                         estimated_tasks, stopped, rescored, per_task)
+                         estimated_tasks, stopped, rescored, explored, per_task)
 
 
 def with_tradeoff(config: Config, tradeoff: float) -> Config:
@@ -319,4 +335,5 @@ def _run_dict(run: SimulationRun) -> dict:
             "calls_by_model": run.calls_by_model, "cost_by_model": run.cost_by_model,
             "calls_by_tier": run.calls_by_tier, "cost_by_tier": run.cost_by_tier,
             "estimated_calls": run.estimated_calls, "estimated_tasks": run.estimated_tasks,
-            "stopped_tasks": run.stopped_tasks, "tool_tasks_rescored": run.tool_tasks_rescored}
+            "stopped_tasks": run.stopped_tasks, "tool_tasks_rescored": run.tool_tasks_rescored,
+            "explored_tasks": run.explored_tasks}

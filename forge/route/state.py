@@ -16,17 +16,30 @@ def from_ledger(config: Config, ledger_path: Path, today: date | None = None
         quotas = {name: p.requests_per_day for name, p in config.providers.items() if p.requests_per_day}
         return RouterState(requests_left_today=quotas), {}
     from forge.ledger import Ledger
-    from forge.ledger.queries import outcomes_by_task_model, usage
+    from forge.ledger.queries import escalation_pairs, outcomes_by_task_model, usage
+    from forge.route.cascade import fit_correlation
 
     day = (today or date.today()).isoformat()
     with Ledger(ledger_path) as ledger:
         by_model = {u.key: u.cost_usd for u in usage(ledger.db, "model", day, None)}
         calls_by_provider = {u.key: u.calls for u in usage(ledger.db, "provider", day, None)}
         observed = {k: Outcomes(*v) for k, v in outcomes_by_task_model(ledger.db).items()}
+        pairs = escalation_pairs(ledger.db)
     quotas = {name: p.requests_per_day - calls_by_provider.get(name, 0)
               for name, p in config.providers.items() if p.requests_per_day}
-    state = RouterState(spent_today_usd=sum(by_model.values()), spent_by_model=by_model, requests_left_today=quotas)
+    state = RouterState(spent_today_usd=sum(by_model.values()), spent_by_model=by_model, requests_left_today=quotas,
+                        correlation=fit_correlation(pairs, pass_rates(observed)))
     return state, observed
+
+
+def pass_rates(observed: dict[tuple[str, str], Outcomes]) -> dict[str, float]:
+    """Each model's share of judged answers that passed, over every task type."""
+    totals: dict[str, list[float]] = {}
+    for (_, model), seen in observed.items():
+        total = totals.setdefault(model, [0.0, 0.0])
+        total[0] += seen.successes
+        total[1] += seen.successes + seen.failures
+    return {m: ok / n for m, (ok, n) in totals.items() if n}
 
 
 TRAINED_MODEL_FILE = "router-model.json"

@@ -167,6 +167,61 @@ def _value_quantiles(examples: list[Example], rows: list[int], x, fits: dict, co
     return [round(q, 6) for q in np.quantile(np.asarray(points), np.linspace(0, 1, QUANTILE_POINTS)).tolist()]
 
 
+def _word_coverage(tokens: list[str], vocabulary: dict[str, float]) -> float:
+    words = [t for t in tokens if not t.startswith("#")]
+    return sum(t in vocabulary for t in words) / len(words) if words else 1.0
+
+
+def _min_coverage(token_lists: list[list[str]], fit_rows: list[int], held_rows: list[int]) -> float:
+    """The floor of known words below which a request counts as unlike the training data: three quarters of the
+    10th percentile that held-out tasks reach against the vocabulary of the tasks fitted."""
+    import numpy as np
+
+    if not held_rows:
+        return 0.3
+    vocabulary = _vocabulary([token_lists[i] for i in fit_rows])
+    shares = [_word_coverage(token_lists[i], vocabulary) for i in held_rows]
+    return round(0.75 * float(np.quantile(np.asarray(shares), 0.1)), 4)
+
+
+def residual_correlation(p, y, mask) -> float:
+    """rho of the planner's one-factor probit model (forge/route/cascade.py) that best explains which models
+    succeeded together on the same tasks, given each model's predicted chance there: the maximum likelihood on a
+    grid. p, y, mask: tasks x models arrays of predicted chances, outcomes (0/1) and whether there is one."""
+    import numpy as np
+    from scipy.special import ndtr, ndtri
+
+    from forge.route.cascade import NODES, WEIGHTS
+
+    rows = mask.sum(axis=1) >= 2  # only tasks where two or more models ran say anything about correlation
+    if rows.sum() < 10:
+        return 0.5
+    p, y, mask = np.clip(p[rows], 1e-4, 1 - 1e-4), y[rows], mask[rows]
+    z, w = np.asarray(NODES), np.asarray(WEIGHTS)
+    threshold = ndtri(p)[:, :, None]
+    best, best_ll = 0.0, -np.inf
+    for rho in np.arange(0.0, 0.91, 0.05):
+        s = ndtr((threshold - np.sqrt(rho) * z) / np.sqrt(1 - rho))  # tasks x models x nodes
+        likelihood = np.where(y[:, :, None] > 0, s, 1 - s)
+        likelihood = np.where(mask[:, :, None], likelihood, 1.0).prod(axis=1)
+        ll = float(np.log(np.maximum(likelihood @ w, 1e-300)).sum())
+        if ll > best_ll:
+            best, best_ll = float(rho), ll
+    return round(best, 2)
+
+
+def _correlation(examples: list[Example], rows: list[int], x, fits: dict) -> float:
+    import numpy as np
+
+    models = sorted(fits)
+    if len(models) < 2 or not rows:
+        return 0.5
+    p = np.column_stack([_predict(x[rows], *fits[m]) for m in models])
+    y = np.array([[examples[r].labels.get(m, 0.0) >= 0.5 for m in models] for r in rows], dtype=float)
+    mask = np.array([[m in examples[r].labels for m in models] for r in rows], dtype=bool)
+    return residual_correlation(p, y, mask)
+
+
 def train(examples: list[Example], source: str, costs: CostOf | None = None) -> dict:
     """The content of a trained model file. `costs(model, profile)` prices a task on a model as the router
     estimates it."""
@@ -219,6 +274,7 @@ def train(examples: list[Example], source: str, costs: CostOf | None = None) -> 
     calibration_rows = held_rows if held_fits else order
     calibration_fits = {m: held_fits.get(m, fitted[m][0]) if held_fits else fitted[m][0] for m in models}
     value_quantiles = _value_quantiles(examples, calibration_rows, x, calibration_fits, costs)
+    correlation = _correlation(examples, calibration_rows, x, calibration_fits)
 
     features = {}
     for column, (token, token_idf) in enumerate(idf.items()):
@@ -229,5 +285,6 @@ def train(examples: list[Example], source: str, costs: CostOf | None = None) -> 
         "source": source, "tasks": len(examples), "c": chosen_c, "model_order": models,
         "models": {m: {"bias": round(bias, 6), "examples": n, "success_rate": round(rate, 4)}
                    for m, ((bias, _), n, rate) in fitted.items()},
-        "metrics": metrics, "value_quantiles": value_quantiles, "features": features,
+        "metrics": metrics, "value_quantiles": value_quantiles, "correlation": correlation,
+        "min_coverage": _min_coverage(token_lists, fit_rows, held_rows), "features": features,
     }

@@ -100,9 +100,12 @@ def test_cascade_escalates_on_failure_and_pays_for_every_call(forge_env):
     cascaded = report["router"]
     assert cascaded["quality"] > report["baselines"]["random_same_cost"]["quality"]
     assert cascaded["escalations"] > 0
-    assert cascaded["calls"] == routed["calls"] + cascaded["escalations"]
+    # Every task that got a model pays its first call, and every escalation is one call more.
+    assert cascaded["calls"] == report["tasks"] - cascaded["stopped_tasks"] + cascaded["escalations"]
     assert cascaded["success_rate"] > routed["success_rate"]
-    assert cascaded["cost_usd"] > routed["cost_usd"]
+    # The cascade's fallbacks buy the quality the one-call route pays the dearest model for.
+    best = max(report["baselines"]["single"].values(), key=lambda t: t["quality"])
+    assert cascaded["quality"] >= best["quality"] and cascaded["cost_usd"] < best["cost_usd"]
 
 
 def test_sweep_spans_the_tradeoff_and_cost_rises_with_it(forge_env):

@@ -34,8 +34,9 @@ def write_jsonl(path: Path, tasks: list) -> Path:
     return path
 
 
-def simulate(forge_env, tasks: Path, *args: str, cwd: Path | None = None) -> dict:
-    result = forge_env.run("route", "simulate", "--tasks", str(tasks), *args, "--json", cwd=cwd)
+def simulate(forge_env, tasks: Path, *args: str, cwd: Path | None = None, tradeoff: float | None = None) -> dict:
+    root = ("--set", f"routing.cost_quality_tradeoff={tradeoff}") if tradeoff is not None else ()
+    result = forge_env.run(*root, "route", "simulate", "--tasks", str(tasks), *args, "--json", cwd=cwd)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -82,27 +83,31 @@ def test_cascade_scores_a_call_without_outcome_by_its_estimate_as_an_expectation
     routed = simulate(forge_env, tasks)["router"]
     assert routed["calls_by_model"] == {"weak": 1}
     assert (routed["quality"], routed["success_rate"], routed["estimated_calls"]) == (0.2, 0.0, 0)
-    cascade = simulate(forge_env, tasks, "--mode", "cascade")["router"]
+    # At tradeoff 0 a validated answer is worth a tenth of a premium call, so strong is never the fallback; at 0.5
+    # it is worth ten of them, and strong follows weak.
+    cascade = simulate(forge_env, tasks, "--mode", "cascade", tradeoff=0.5)["router"]
     assert cascade["calls_by_model"] == {"weak": 1, "strong": 1} and cascade["escalations"] == 1
     assert cascade["estimated_calls"] == 1 and cascade["estimated_tasks"] == 1
     # strong's estimate p: it succeeds with chance p (quality 1) or fails (quality 0), never -1, never a whole
     # success for a likely guess.
     p = cascade["success_rate"]
     assert 0.5 < p < 1 and cascade["quality"] == pytest.approx(p)
-    text = forge_env.run("route", "simulate", "--tasks", str(tasks), "--mode", "cascade").stdout
+    text = forge_env.run("--set", "routing.cost_quality_tradeoff=0.5", "route", "simulate", "--tasks", str(tasks),
+                         "--mode", "cascade").stdout
     assert "1 call(s) in 1 task(s) had no recorded outcome and were scored by forge's estimate" in text
 
 
 def test_cascade_goes_on_past_an_estimated_call_by_the_chance_it_fails(forge_env, lab, tmp_path):
     tasks = write_jsonl(tmp_path / "t.jsonl", [{"id": "1", "request": "add a retry to the http client"}])
-    cascade = simulate(forge_env, tasks, "--mode", "cascade")["router"]
+    cascade = simulate(forge_env, tasks, "--mode", "cascade", tradeoff=0.5)["router"]
     # weak succeeds with its estimate p_w; strong is called only when it does not: 1 + (1 - p_w) calls.
     assert 1 < cascade["calls"] < 2
     assert cascade["escalations"] == pytest.approx(cascade["calls"] - 1)
     assert cascade["calls_by_model"]["weak"] == 1 and cascade["calls_by_model"]["strong"] == cascade["escalations"]
     assert cascade["estimated_calls"] == pytest.approx(cascade["calls"]) and cascade["estimated_tasks"] == 1
     assert 0 < cascade["quality"] <= 1 and cascade["quality"] == pytest.approx(cascade["success_rate"])
-    text = forge_env.run("route", "simulate", "--tasks", str(tasks), "--mode", "cascade").stdout
+    text = forge_env.run("--set", "routing.cost_quality_tradeoff=0.5", "route", "simulate", "--tasks", str(tasks),
+                         "--mode", "cascade").stdout
     assert f"{cascade['calls']:.2f} call(s)" in text
 
 

@@ -269,7 +269,8 @@ def test_an_f_string_without_placeholders_is_style_and_a_broken_format_string_bl
     (py_repo / "app.py").write_text('def add(a, b):\n    print(f"adding")\n    return a + b\n')
     code, report = validate(forge_env)
     assert code == 0 and "F541" in stage(report, "lint")["summary"], report["feedback"]
-    (py_repo / "app.py").write_text('def add(a, b):\n    return a + b\n\n\ndef later(a):\n    return "{} {}".format(a)\n')
+    (py_repo / "app.py").write_text(
+        'def add(a, b):\n    return a + b\n\n\ndef later(a):\n    return "{} {}".format(a)\n')
     code, report = validate(forge_env)
     assert code == 1 and report["failed_stage"] == "lint", report["feedback"]
     assert [d["code"] for d in stage(report, "lint")["diagnostics"]] == ["F524"]
