@@ -14,14 +14,15 @@ already failed (the order that minimises expected cost when chances are independ
 weighs less, see _order_keys), while that chance is worth its price at the value of a validated answer that
 cost_quality_tradeoff sets (answer_value). A model that is dearer and no likelier than another, given the
 failures before it, is never taken before that one: its price per chance is higher. When the greedy plan wants
-more calls than allowed, a small beam search over sequences of the allowed length maximises
-value * P(success) - expected cost instead (with one call: the single best bet). A higher tradeoff raises the
+more calls than allowed, the plan that maximises value * P(success) - expected cost among a few built for gain is
+taken instead (with one call: the single best bet). A higher tradeoff raises the
 value, so more fallbacks are worth their price and the plan's chance of success does not fall.
 """
 
 from __future__ import annotations
 
 import math
+from operator import mul
 from statistics import NormalDist
 from typing import NamedTuple
 
@@ -38,7 +39,6 @@ MIN_CHANCE = 0.02  # a step whose chance, after what failed before it, is below 
 # A $0 call is not free: it costs the user time, and a failed one is a retry. Priced at this share of the
 # dearest candidate's call, so a local model with no chance is not tried first for nothing.
 FREE_CALL_SHARE = 0.002
-BEAM_WIDTH = 4
 _P_CLAMP = 1e-6
 _INV_CDF = NormalDist().inv_cdf
 
@@ -87,9 +87,10 @@ def plan_cascade(candidates: list[Candidate], rho: float, max_calls: int, tradeo
     prices = [_price(c.cost_usd, dearest) for c in candidates]
     value = answer_value([c.cost_usd for c in candidates], tradeoff) if value_usd is None else value_usd
     max_calls = max(1, max_calls)
-    order, limited = _greedy(curves, prices, max_calls, value, _order_keys(prices, dearest, tradeoff))
+    fails = [[1.0 - x for x in curve] for curve in curves]
+    order, limited = _greedy(curves, fails, prices, max_calls, value, _order_keys(prices, dearest, tradeoff))
     if limited or not order:
-        order = _beam(curves, prices, max_calls, value, order)
+        order = _best_within(curves, fails, prices, max_calls, value, order)
     return _plan(candidates, curves, order, value, limited)
 
 
@@ -103,14 +104,10 @@ def _order_keys(prices: list[float], dearest: float, tradeoff: float) -> list[fl
 
 
 def _chance(mass: list[float], curve: list[float], reach: float) -> float:
-    return sum(w * s for w, s in zip(mass, curve, strict=True)) / reach if reach > 0.0 else 0.0
+    return sum(map(mul, mass, curve)) / reach if reach > 0.0 else 0.0
 
 
-def _fail(mass: list[float], curve: list[float]) -> list[float]:
-    return [w * (1.0 - s) for w, s in zip(mass, curve, strict=True)]
-
-
-def _greedy(curves: list[list[float]], prices: list[float], max_calls: int, value: float, keys: list[float]
+def _greedy(curves, fails, prices: list[float], max_calls: int, value: float, keys: list[float]
             ) -> tuple[list[int], bool]:
     """Lowest key per chance first, while a step's chance is real and worth its price; (order, whether the
     call limit cut the plan short)."""
@@ -132,40 +129,54 @@ def _greedy(curves: list[list[float]], prices: list[float], max_calls: int, valu
             return order, True
         order.append(best)
         left.remove(best)
-        mass = _fail(mass, curves[best])
+        mass = list(map(mul, mass, fails[best]))
         reach = sum(mass)
     return order, False
 
 
-def _utility(curves, prices, order: list[int], value: float) -> tuple[float, float]:
-    """(value * P(success) - expected cost, P(success)) of calling `order` in turn; an infinite value ranks by
-    P(success), then by cost."""
+def _utility(fails, prices, order: list[int], value: float) -> float:
+    """value * P(success) - expected cost of calling `order` in turn; an infinite value ranks by P(success),
+    then by cost."""
     mass, reach, cost = list(WEIGHTS), 1.0, 0.0
     for i in order:
         cost += reach * prices[i]
-        mass = _fail(mass, curves[i])
+        mass = list(map(mul, mass, fails[i]))
         reach = sum(mass)
-    p = 1.0 - reach
     if math.isinf(value):
-        return p - cost * 1e-12, p
-    return value * p - cost, p
+        return (1.0 - reach) - cost * 1e-12
+    return value * (1.0 - reach) - cost
 
 
-def _beam(curves, prices, max_calls: int, value: float, seed: list[int]) -> list[int]:
-    """Sequences of up to max_calls steps, kept BEAM_WIDTH at a time by utility; the greedy prefix competes too."""
-    scored = lambda order: _utility(curves, prices, order, value)[0]  # noqa: E731
-    beam: list[list[int]] = [[]]
-    best, best_score = seed[:max_calls] or [0], -math.inf
-    best_score = scored(best)
-    for _ in range(max_calls):
-        grown = [[*order, i] for order in beam for i in range(len(curves)) if i not in order]
-        if not grown:
+def _by_gain(curves, fails, prices, max_calls: int, value: float, prefix: list[int]) -> list[int]:
+    """prefix, then at each step the call that adds the most value * chance - price (one call: the best bet)."""
+    mass = list(WEIGHTS)
+    for i in prefix:
+        mass = list(map(mul, mass, fails[i]))
+    order, reach = list(prefix), sum(mass)
+    while len(order) < max_calls:
+        best, best_gain = -1, -math.inf
+        for i in range(len(curves)):
+            if i in order:
+                continue
+            q = _chance(mass, curves[i], reach)
+            gain = q if math.isinf(value) else value * q - prices[i]
+            if gain > best_gain:
+                best, best_gain = i, gain
+        if best < 0 or (order and best_gain <= 0.0):
             break
-        grown.sort(key=scored, reverse=True)
-        beam = grown[:BEAM_WIDTH]
-        if scored(beam[0]) > best_score:
-            best, best_score = beam[0], scored(beam[0])
-    return best
+        order.append(best)
+        mass = list(map(mul, mass, fails[best]))
+        reach = sum(mass)
+    return order
+
+
+def _best_within(curves, fails, prices, max_calls: int, value: float, greedy: list[int]) -> list[int]:
+    """Within max_calls: the best of the greedy order, the greedy order with its last call chosen for gain, and
+    the order built by gain alone (exact for one call)."""
+    options = [_by_gain(curves, fails, prices, max_calls, value, [])]
+    if greedy:
+        options += [greedy[:max_calls], _by_gain(curves, fails, prices, max_calls, value, greedy[:max_calls - 1])]
+    return max(options, key=lambda order: _utility(fails, prices, order, value))
 
 
 def _plan(candidates: list[Candidate], curves, order: list[int], value: float, limited: bool) -> Plan:
@@ -176,7 +187,7 @@ def _plan(candidates: list[Candidate], curves, order: list[int], value: float, l
         q = _chance(mass, curves[i], reach)
         spent += reach * c.cost_usd
         steps.append(PlanStep(c.model, c.tier, q, c.p_success, c.cost_usd, reach, spent))
-        mass = _fail(mass, curves[i])
+        mass = [w * (1.0 - x) for w, x in zip(mass, curves[i], strict=True)]
         reach = sum(mass)
     return Plan(tuple(steps), 1.0 - reach, spent, value, limited)
 
@@ -191,7 +202,7 @@ def chance_after(p_alone: float, failed: list[float], rho: float) -> float:
     """P(a model with chance p_alone succeeds | models with chances `failed` all failed): for reports and tests."""
     mass = list(WEIGHTS)
     for p in failed:
-        mass = _fail(mass, _curve(p, rho))
+        mass = [w * (1.0 - x) for w, x in zip(mass, _curve(p, rho), strict=True)]
     return _chance(mass, _curve(p_alone, rho), sum(mass))
 
 
