@@ -10,9 +10,9 @@ left of the task after failures is a weight over z: P(B after A failed) = sum_z 
 rho comes from data (a trained model, the shipped difficulty prior), measured on tasks where several models ran.
 
 The plan greedily takes, at each step, the candidate with the lowest price per chance of success given what
-already failed (the order that minimises expected cost when chances are independent; toward tradeoff 1 price
-weighs less, see _order_keys), while that chance is worth its price at the value of a validated answer that
-cost_quality_tradeoff sets (answer_value). A model that is dearer and no likelier than another, given the
+already failed (the order that minimises expected cost when chances are independent), while that chance is worth
+its price at the value of a validated answer that cost_quality_tradeoff sets (answer_value); at tradeoff 1 the
+likeliest model goes first. A model that is dearer and no likelier than another, given the
 failures before it, is never taken before that one: its price per chance is higher. When the greedy plan wants
 more calls than allowed, the plan that maximises value * P(success) - expected cost among a few built for gain is
 taken instead (with one call: the single best bet). A higher tradeoff raises the
@@ -88,29 +88,24 @@ def plan_cascade(candidates: list[Candidate], rho: float, max_calls: int, tradeo
     value = answer_value([c.cost_usd for c in candidates], tradeoff) if value_usd is None else value_usd
     max_calls = max(1, max_calls)
     fails = [[1.0 - x for x in curve] for curve in curves]
-    order, limited = _greedy(curves, fails, prices, max_calls, value, _order_keys(prices, dearest, tradeoff))
+    order, limited = _greedy(curves, fails, prices, max_calls, value)
     if limited or not order:
         order = _best_within(curves, fails, prices, max_calls, value, order)
+    if tradeoff >= 1.0 and order:
+        # "Always the best": the likeliest model's answer first; the same calls follow, so the same chance.
+        first = max(order, key=lambda i: (candidates[i].p_success, -candidates[i].cost_usd))
+        order = [first, *(i for i in order if i != first)]
     return _plan(candidates, curves, order, value, limited)
-
-
-def _order_keys(prices: list[float], dearest: float, tradeoff: float) -> list[float]:
-    """What a step's chance is divided into to rank it: its price relative to the dearest, to the power
-    1 - tradeoff. At 0 the lowest price per chance goes first (the cheapest expected cascade); toward 1 price
-    counts less and the likeliest model goes first: a user who asked for the best wants its answer, not a
-    cheaper one that happened to pass."""
-    scale = max(dearest, 1e-15)
-    return [(price / scale) ** (1.0 - min(1.0, max(0.0, tradeoff))) for price in prices]
 
 
 def _chance(mass: list[float], curve: list[float], reach: float) -> float:
     return sum(map(mul, mass, curve)) / reach if reach > 0.0 else 0.0
 
 
-def _greedy(curves, fails, prices: list[float], max_calls: int, value: float, keys: list[float]
-            ) -> tuple[list[int], bool]:
-    """Lowest key per chance first, while a step's chance is real and worth its price; (order, whether the
-    call limit cut the plan short)."""
+def _greedy(curves, fails, prices: list[float], max_calls: int, value: float) -> tuple[list[int], bool]:
+    """Lowest price per chance first, while a step's chance is real and worth its price; (order, whether the
+    call limit cut the plan short). The lowest price per chance is worth its price whenever any is (both read
+    price / chance <= value), so a higher value only lengthens the same order."""
     mass, reach = list(WEIGHTS), 1.0
     left = list(range(len(curves)))
     order: list[int] = []
@@ -120,7 +115,7 @@ def _greedy(curves, fails, prices: list[float], max_calls: int, value: float, ke
             q = _chance(mass, curves[i], reach)
             if q < MIN_CHANCE or value * q < prices[i]:
                 continue
-            ratio = keys[i] / q
+            ratio = prices[i] / q
             if ratio < best_ratio:
                 best, best_ratio = i, ratio
         if best < 0:
