@@ -82,8 +82,12 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
                         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
                         validate: Callable[[CallResult], Awaitable[Validation]] | None = None,
                         revise: Revise | None = None, rejections_per_model: int = 2,
-                        on_attempt: Callable[[Attempt], None] | None = None) -> TaskOutcome:
+                        on_attempt: Callable[[Attempt], None] | None = None,
+                        fallbacks: Sequence[str] = ()) -> TaskOutcome:
     """The first answer from models, tried in order (RoutingDecision.models()). Raises BudgetStop as Caller.call does.
+
+    fallbacks (RoutingDecision.fallbacks) follow only when the model before them ended without a judged answer
+    (a provider error, an open circuit): after a rejected answer they are not worth their price.
 
     A model is tried at most 1 + max_retries times (routing.max_retries unless given), fewer when the policy
     says so; a failure no retry can mend moves to the next model at once, without sleeping.
@@ -98,8 +102,12 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
     policy = policy._replace(max_attempts_per_model=per_model)
     attempts: list[Attempt] = []
     skipped: list[str] = []
-    order = _each_once(models)
+    planned = _each_once(models)
+    order = _each_once([*planned, *fallbacks])
+    judged = False  # whether the last model tried ended with an answer its check rejected
     for step, name in enumerate(order):
+        if step >= len(planned) and judged:
+            break
         tries = rejections = 0
         while breaker.allow(name):
             result, validation = await caller.call(name, messages, task_id=task_id, task_type=task_type,
@@ -125,6 +133,7 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
                         messages = await messages
                 if again:
                     continue
+                judged = True
                 break
             tries += 1
             fitted = result.error_kind == "timeout" and _timeout_fits_speed(caller, name)
@@ -133,9 +142,11 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
             if on_failure is not None:
                 on_failure(attempt, "retry" if verdict.retry else "give up" if last else "next", verdict.delay_s)
             if not verdict.retry:
+                judged = False
                 break
             await sleep(verdict.delay_s)
         else:
+            judged = False  # the circuit opened, or was open: the provider's failure, not the model's answer
             if tries == 0 and rejections == 0:
                 skipped.append(name)
     return TaskOutcome(None, None, tuple(attempts), tuple(skipped))

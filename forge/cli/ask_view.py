@@ -132,6 +132,7 @@ def run(st: CliState, prompt: str, *, model: str | None, as_json: bool) -> None:
             try:
                 outcome = asyncio.run(complete_task(decision.models(), messages, caller, process_breaker(),
                                                     task_id=task_id, task_type=decision.task_type,
+                                                    fallbacks=decision.fallbacks,
                                                     on_text=terminal.text, on_failure=terminal.failure))
             except BudgetStop:
                 status = "budget_stop"

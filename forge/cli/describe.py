@@ -44,7 +44,8 @@ def model_commit_message(st: CliState, task: str, diff: str) -> tuple[str | None
             task_id = ledger.add_task(run_id, decision.task_type, "commit message")
             caller = Caller(config, ledger, run_id, st.directory, SpendGuard.from_ledger(config.budgets, ledger.db))
             outcome = asyncio.run(complete_task(decision.models(), messages, caller, process_breaker(), task_id=task_id,
-                                                task_type=decision.task_type, max_retries=0))
+                                                task_type=decision.task_type, max_retries=0,
+                                                fallbacks=decision.fallbacks))
             ledger.finish_task(task_id, "done" if outcome.ok else "failed")
             ledger.finish_run(run_id, "done" if outcome.ok else "failed")
     except ForgeError as error:

@@ -362,7 +362,7 @@ class Runner:
 
         decision = self.decide(task)
         if drafting and decision.model is not None:    # a draft is a bet: the cheapest try only, no climbing
-            decision = decision._replace(escalation=())
+            decision = decision._replace(escalation=(), fallbacks=())
         self.emit(Event("routed", task.id, {"model": decision.model, "tier": decision.tier,
                                             "escalation": list(decision.escalation),
                                             "estimated_cost_usd": decision.estimated_cost_usd,
@@ -443,7 +443,7 @@ class Runner:
 
         return await complete_task(decision.models(), messages, self.caller, process_breaker(), task_id=ledger_task,
                                    task_type=task.task_type, on_attempt=functools.partial(self._on_attempt, task.id),
-                                   **protocol)
+                                   fallbacks=decision.fallbacks, **protocol)
 
     def _on_attempt(self, task_id: str, attempt) -> None:
         model = self.config.models[attempt.model]
