@@ -188,12 +188,14 @@ def route(profile: TaskProfile, config: Config, state: RouterState = RouterState
         reasons.append(f"request unlike the trained model's data ({predictor.coverage(profile):.0%} of its words "
                        "known): priors, not the trained model")
         learned = False
-    difficulty = task_difficulty(profile)
+    difficulty: list[float] = []  # worked out once, and only when some model needs the priors
 
     def p_of(model: ModelConfig) -> float:
         if learned and predictor.knows(model.name):
             return predictor(profile, model.name)
-        return estimate(config, task_type, model.name, difficulty, observed, profile.task_type)
+        if not difficulty:
+            difficulty.append(task_difficulty(profile))
+        return estimate(config, task_type, model.name, difficulty[0], observed, profile.task_type)
 
     candidates = [Candidate(m.name, m.tier, p_of(m), call_cost(m, *tokens)) for m in models]
     tradeoff = configured = config.routing.cost_quality_tradeoff

@@ -27,8 +27,9 @@ class TrainedModel:
         self.models: list[str] = data["model_order"]
         self.bias: dict[str, float] = {m: data["models"][m]["bias"] for m in self.models}
         self.idf: dict[str, float] = {t: v[0] for t, v in data["features"].items()}
-        self.weights: dict[str, dict[str, float]] = {
-            m: {t: v[i + 1] for t, v in data["features"].items() if v[i + 1]} for i, m in enumerate(self.models)}
+        # Each feature's weights for every model at once: one pass over a task's features scores all models.
+        self.rows: dict[str, tuple[float, ...]] = {t: tuple(v[1:]) for t, v in data["features"].items()}
+        self.index: dict[str, int] = {m: i for i, m in enumerate(self.models)}
         self.value_quantiles: list[float] = [float(q) for q in data["value_quantiles"]]
         self.meta = {k: v for k, v in data.items() if k not in ("features", "quantiles")}
         # rho of the planner's one-factor model, measured on the training tasks (None: older files, the default).
@@ -38,38 +39,40 @@ class TrainedModel:
         # the priors decide (train.py measures it on held-out tasks; older files get a fixed floor).
         floor = data.get("min_coverage")
         self.min_coverage: float = float(floor) if _is_number(floor) and 0 <= floor <= 1 else DEFAULT_MIN_COVERAGE
-        self._last: tuple[str, str, list[tuple[str, float]]] | None = None
-        self._coverage: tuple[str, float] | None = None
+        # route() asks once per candidate model with the same task: featurise and score it once.
+        self._last: tuple[str, str | None, list[float], float] | None = None
 
     def knows(self, model: str) -> bool:
         return model in self.bias
 
-    def coverage(self, profile: TaskProfile) -> float:
-        """The share of the request's words (not the analysis' own features) that the model has weights for."""
-        last = self._coverage
-        if last is not None and last[0] is profile.text:
-            return last[1]
-        words = [t for t in task_tokens(profile) if not t.startswith("#")]
-        share = sum(t in self.idf for t in words) / len(words) if words else 1.0
-        self._coverage = (profile.text, share)
-        return share
-
-    def in_distribution(self, profile: TaskProfile) -> bool:
-        return self.coverage(profile) >= self.min_coverage
-
-    def _terms(self, profile: TaskProfile) -> list[tuple[str, float]]:
-        # route() asks once per candidate model with the same task: featurise it once.
+    def _scored(self, profile: TaskProfile) -> tuple[list[float], float]:
+        """(each model's logit, the share of the request's words the model knows) for this task."""
         last = self._last
         if last is not None and last[0] is profile.text and last[1] == profile.task_type:
-            return last[2]
-        terms = list(term_weights(task_tokens(profile), self.idf).items())
-        self._last = (profile.text, profile.task_type, terms)
-        return terms
+            return last[2], last[3]
+        tokens = task_tokens(profile)
+        words = [t for t in tokens if not t.startswith("#")]  # the analysis' own features are always known
+        idf = self.idf
+        known = sum(t in idf for t in words) / len(words) if words else 1.0
+        z = [self.bias[m] for m in self.models]
+        rows, width = self.rows, range(len(z))
+        for token, x in term_weights(tokens, idf).items():
+            row = rows[token]
+            for i in width:
+                z[i] += x * row[i]
+        self._last = (profile.text, profile.task_type, z, known)
+        return z, known
+
+    def coverage(self, profile: TaskProfile) -> float:
+        """The share of the request's words (not the analysis' own features) that the model has weights for."""
+        return self._scored(profile)[1]
+
+    def in_distribution(self, profile: TaskProfile) -> bool:
+        return self._scored(profile)[1] >= self.min_coverage
 
     def __call__(self, profile: TaskProfile, model: str) -> float:
         """P(success) of `model` on this task."""
-        weights = self.weights[model]
-        z = self.bias[model] + sum(x * weights.get(t, 0.0) for t, x in self._terms(profile))
+        z = self._scored(profile)[0][self.index[model]]
         if z < -30:
             return 1e-13
         return 1.0 / (1.0 + math.exp(-z))
