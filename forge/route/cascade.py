@@ -62,8 +62,22 @@ def answer_value(costs: list[float], tradeoff: float) -> float:
     return max(dearest, 1e-12) * 10.0 ** (4.0 * tradeoff - 1.0)
 
 
+_CURVES: dict[tuple[float, float], list[float]] = {}
+
+
 def _curve(p: float, rho: float) -> list[float]:
-    """P(success | latent difficulty z) at each node, for a model whose chance alone is p."""
+    """P(success | latent difficulty z) at each node, for a model whose chance alone is p (p to 1e-4: the
+    curves of a simulation's hundred thousand decisions are then mostly looked up, not computed)."""
+    key = (round(p, 4), rho)
+    curve = _CURVES.get(key)
+    if curve is None:
+        if len(_CURVES) > 50_000:
+            _CURVES.clear()
+        curve = _CURVES[key] = _curve_uncached(key[0], rho)
+    return curve
+
+
+def _curve_uncached(p: float, rho: float) -> list[float]:
     p = min(1.0 - _P_CLAMP, max(_P_CLAMP, p))
     if rho <= 0.0:
         return [p] * len(NODES)
@@ -88,6 +102,9 @@ def plan_cascade(candidates: list[Candidate], rho: float, max_calls: int, tradeo
     value = answer_value([c.cost_usd for c in candidates], tradeoff) if value_usd is None else value_usd
     max_calls = max(1, max_calls)
     fails = [[1.0 - x for x in curve] for curve in curves]
+    if max_calls == 1:  # one call: the single best bet, exactly
+        order, limited = _by_gain(curves, fails, prices, 1, value, []), False
+        return _plan(candidates, curves, order, value, limited)
     order, limited = _greedy(curves, fails, prices, max_calls, value)
     if limited or not order:
         order = _best_within(curves, fails, prices, max_calls, value, order)

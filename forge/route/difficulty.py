@@ -5,7 +5,7 @@ difficulty b; a ridge regression of b on a few shape features of the text (lengt
 constraints, words of multi-step asks) is what ships in difficulty_prior.json. benchmarks/train_difficulty.py
 writes that file; docs/difficulty-prior.md says what it was trained on and how well it ranks held-out benchmarks.
 
-Plain Python and loaded once on first use: `forge --help` never imports this module.
+Plain Python and loaded once on first use: the help screens never import this module.
 """
 
 from __future__ import annotations

@@ -25,7 +25,24 @@ class Outcomes(NamedTuple):
 TIER_PRIOR_LOW, TIER_PRIOR_HIGH = 0.5, 0.8
 
 
+# Priors per config, kept with the config itself so that its id cannot be reused while cached (a sweep makes one
+# config per point; a decision asks for every candidate's).
+_PRIORS: dict[int, tuple[Config, dict[tuple[str, str], float]]] = {}
+
+
 def prior(config: Config, task_type: str, model: str) -> float:
+    entry = _PRIORS.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_PRIORS) > 64:
+            _PRIORS.clear()
+        entry = _PRIORS[id(config)] = (config, {})
+    value = entry[1].get((task_type, model))
+    if value is None:
+        value = entry[1][(task_type, model)] = _prior(config, task_type, model)
+    return value
+
+
+def _prior(config: Config, task_type: str, model: str) -> float:
     m = config.models[model]
     if task_type in m.quality:
         return m.quality[task_type]

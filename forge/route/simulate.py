@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.config.schema import Config, ModelConfig
 from forge.route import frontier
-from forge.route.cascade import fit_correlation
+from forge.route.cascade import MIN_PAIRS, fit_correlation
 from forge.route.decision import RouterState, RoutingDecision
 from forge.route.estimates import Outcomes
 from forge.route.policy import call_cost, route
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from forge.route.predictor import TrainedModel
 
 MODES = ("route", "cascade")
-REFIT_EVERY = 25  # tasks between fits of rho to the escalations seen, as a fresh ledger read would give
+REFIT_GROWTH = 1.1  # rho is fitted again once the escalations seen grew by a tenth, as a ledger read would see it
 SWEEP_POINTS = 21
 
 
@@ -78,6 +78,10 @@ def _estimate(decision: RoutingDecision, model: str) -> float:
     return decision.escalation_p[decision.escalation.index(model)]
 
 
+def escalations_seen(pairs: dict[tuple[str, str], tuple[float, float]]) -> float:
+    return sum(tried for tried, _ in pairs.values())
+
+
 def _whole(x: float) -> float:
     """Counts stay whole numbers in the report unless an expectation made them fractional."""
     return int(x) if float(x).is_integer() else round(x, 4)
@@ -94,7 +98,7 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
     estimated_tasks = stopped = rescored = explored = 0
     calls = None if mode == "cascade" else 1  # route mode: a plan of one call, the router's single best bet
     pairs: dict[tuple[str, str], tuple[float, float]] = {}  # (A, B) -> (B judged after A failed, B passed)
-    rho = None
+    rho, next_fit = None, float(MIN_PAIRS)
     per_task: list[TaskScore] | None = [] if keep_per_task else None
     quotas = {name: p.requests_per_day for name, p in config.providers.items() if p.requests_per_day}
     spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
@@ -103,8 +107,10 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
         if index % day == 0:  # a new simulated day: budgets, caps and free-tier quotas start again
             spent_today, spent_by_model, requests_left = 0.0, defaultdict(float), dict(quotas)
         # route() is pure and keeps nothing: the running dicts can be handed over as they are.
-        if index % REFIT_EVERY == 0 and pairs:  # the ledger's rho, measured on the escalations seen so far
+        seen_pairs = escalations_seen(pairs)
+        if seen_pairs >= next_fit:  # the ledger's rho, measured on the escalations seen so far
             rho = fit_correlation(pairs, pass_rates(observed))
+            next_fit = max(MIN_PAIRS, seen_pairs * REFIT_GROWTH)
         state = RouterState(spent_today_usd=spent_today, spent_by_model=spent_by_model,
                             requests_left_today=requests_left, correlation=rho)
         decision = route(profile, config, state, observed, predictor, calls)
@@ -306,7 +312,13 @@ def simulate(config: Config, workload: Workload, mode: str, tasks_per_day: int, 
              predictor: TrainedModel | None = None) -> dict:
     """The whole report `forge route simulate` prints."""
     known = frozenset(config.ladders)
-    profiles = [analyse_task(t.request, t.task_type, known) for t in workload.tasks]
+    analysed: dict[tuple[str, str | None], TaskProfile] = {}  # a trace repeats requests: analyse each once
+    profiles = []
+    for t in workload.tasks:
+        profile = analysed.get((t.request, t.task_type))
+        if profile is None:
+            profile = analysed[(t.request, t.task_type)] = analyse_task(t.request, t.task_type, known)
+        profiles.append(profile)
     run = run_workload(config, workload, profiles, mode, tasks_per_day, predictor, keep_per_task=True)
     per_task = run.totals.cost_usd / len(workload.tasks)
     # Both modes are swept whatever --mode is: the frontier figures set route against cascade.
