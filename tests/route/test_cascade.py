@@ -93,7 +93,7 @@ def test_a_higher_tradeoff_never_lowers_the_plans_chance_and_keeps_cheaper_fallb
 
 
 def test_one_call_is_the_single_best_bet_for_the_value_of_an_answer():
-    candidates = [Candidate("cheap", "cheap", 0.4, CHEAP), Candidate("dear", "premium", 0.9, DEAR)]
+    candidates = [Candidate("cheap", "cheap", 0.6, CHEAP), Candidate("dear", "premium", 0.9, DEAR)]
     assert names(plan_cascade(candidates, 0.5, 1, 0.0)) == ["cheap"]
     assert names(plan_cascade(candidates, 0.5, 1, 1.0)) == ["dear"]
     value = answer_value([CHEAP, DEAR], 0.5)

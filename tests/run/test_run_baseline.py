@@ -87,7 +87,9 @@ def test_a_task_the_baseline_model_answered_is_measured_by_its_own_calls(forge_e
         return Reply(good_answer(DIVIDE), input_tokens=5000, output_tokens=250)
     fake_provider.respond(answering(override=respond))
 
-    result = forge_env.run("run", DIVIDE, "--yes", "--json", timeout=180)
+    # At tradeoff 0 big is not worth its price once two cheaper models failed; at 0.5 it is.
+    result = forge_env.run("--set", "routing.cost_quality_tradeoff=0.5", "run", DIVIDE, "--yes", "--json",
+                           timeout=180)
 
     assert result.returncode == 0, result.stderr
     finished = events(result.stdout)[-1]

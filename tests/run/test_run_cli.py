@@ -168,7 +168,8 @@ def test_dry_run_lists_the_plan_and_calls_nothing(forge_env, fake_provider):
     assert [t["id"] for t in plan["tasks"]] == ["t1", *MILESTONE_TASKS]
     for task in plan["tasks"]:
         assert (task["model"], task["tier"]) == ("small", "cheap")
-        assert task["escalation"] == ["mid", "big"]
+        # At tradeoff 0 big joins after small and mid failed only where that is still more likely than not.
+        assert task["escalation"] in (["mid"], ["mid", "big"])
         assert task["estimated_cost_usd"] > 0
     assert plan["estimated_cost_usd"] == pytest.approx(sum(t["estimated_cost_usd"] for t in plan["tasks"]), abs=1e-5)
     assert fake_provider.requests == []

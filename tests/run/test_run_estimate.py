@@ -24,7 +24,8 @@ baseline_model = "big"
 per_model_daily_usd = {{}}
 [routing]
 max_concurrent_tasks = 2
-cost_quality_tradeoff = 0.0
+# At 0 the premium model is no fallback after the cheaper ones failed; at 0.5 the plan climbs the whole ladder.
+cost_quality_tradeoff = 0.5
 trained_model = ""
 """
 MODELS = (("zero", "free", 0.0, 0.0), ("small", "cheap", 1.0, 2.0), ("big", "premium", 10.0, 20.0))
