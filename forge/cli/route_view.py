@@ -172,6 +172,9 @@ def _print_report(report: dict) -> None:
     if r["tool_tasks_rescored"]:
         lines.append(f"{r['tool_tasks_rescored']} task(s) a tool would do were scored on the default ladder "
                      "(the workload recorded models' outcomes for them)")
+    if r.get("explored_tasks"):
+        lines.append(f"{r['explored_tasks']} task(s) tried a left-out model first (routing.explore_rate), so that "
+                     "no model is exiled by its first failures")
     if r["estimated_calls"]:
         lines.append(f"{_count(r['estimated_calls'])} call(s) in {r['estimated_tasks']} task(s) had no recorded "
                      "outcome and were scored by forge's estimate, as an expected success")

@@ -145,6 +145,9 @@ default = 0.005
 
     assert explored("0") == 0
     assert 15 <= explored("0.5") <= 45
+    plain = forge_env.run("--set", "routing.explore_rate=0.5", "--set", "routing.cost_quality_tradeoff=0.5", "route",
+                          "simulate", "--tasks", str(tasks)).stdout
+    assert "task(s) tried a left-out model first (routing.explore_rate)" in plain
     said = [forge_env.run("--set", "routing.explore_rate=0.5", "--set", "routing.cost_quality_tradeoff=0.5", "route",
                           "explain", f"add a retry to the client number {i}").stdout for i in range(12)]
     assert any("exploring weak first" in s and "routing.explore_rate" in s for s in said)
