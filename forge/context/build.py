@@ -1,4 +1,6 @@
-"""The context for one task within a token budget: targeted excerpts, then a ranked map of signatures; or, for
+"""The context for one task within a token budget: the files it names and the tests it must pass, whole when they
+fit; targeted excerpts (a named file too long to send whole gives all its definitions); then a ranked map of
+signatures, sized to what the targeted part took: the budget is a ceiling, not a target. Or, for
 architecture-level work, a summary of the whole repository. Follow-ups refer to what was already sent; a retry adds
 what the validation failure points at.
 
@@ -13,12 +15,13 @@ from dataclasses import dataclass, field
 
 from forge.context.fit import Fitter
 from forge.context.item import ContextItem, ContextPack
-from forge.context.match import Matches, Target, match
+from forge.context.match import SCORES, Matches, Target, match
 from forge.context.mentions import Mentions, find_mentions
 from forge.context.outline import outline
 from forge.context.rank import pagerank
 from forge.context.secrets import mask_secrets
 from forge.context.summary import summary_items
+from forge.context.whole import WholeFile, whole_files
 
 MODES = ("auto", "targeted", "summary")
 SUMMARY_INTENTS = frozenset({"architecture"})
@@ -26,6 +29,11 @@ SUMMARY_INTENTS = frozenset({"architecture"})
 EXCERPT_SHARE = 0.75
 # One definition longer than this share of the budget is cut to its head.
 MAX_EXCERPT_SHARE = 0.4
+# The signature outline after targeted text: this share of what the targeted text took, at least the floor; with
+# nothing targeted (a request in words only), this share of the budget.
+MAP_SHARE = 0.5
+MAP_FLOOR_TOKENS = 400
+MAP_ALONE_SHARE = 0.25
 USED_BY_WEIGHT = 0.5        # rank sent from a definition back to the files that use it, against the forward edge
 BACKGROUND_SHARE = 0.1      # the part of the personalisation spread over every file
 STRONG_WEIGHT = 4.0         # a named file (5), a location (10) or a named symbol's file; a bare word is 3 at most
@@ -64,15 +72,27 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         return items
 
     fitter = Fitter(req.budget, req.previous, counter, {f.path for f in snapshot.files})
+    sent_whole: list[ContextItem] = []
     if mode == "summary":
         fitter.take(safe(summary_items(snapshot, ranks, order, req.recent_commits)))
     else:
-        excerpts = safe(_excerpts(snapshot, matches, ranks, read_lines))
+        wholes = whole_files(snapshot.files, mentions.paths, matches, ranks, req.request, read_lines)
+        cap = int(req.budget * EXCERPT_SHARE)
+        sent_whole = fitter.take(safe(_whole_items(wholes, read_lines, ranks)), cap=cap)
+        whole_paths = {item.path for item in sent_whole}
+        # A named file too long to send whole: every definition in it, each in full, in the file's order.
+        too_long = [w.path for w in wholes if w.indexed and w.path not in whole_paths and w.path in matches.named]
+        excerpts = safe(_excerpts(snapshot, _with_definitions_of(matches, snapshot, too_long), ranks, read_lines))
         _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter)
-        shown = fitter.take(excerpts, cap=int(req.budget * EXCERPT_SHARE), skip=_overlaps)
-        fitter.take(safe(_map_items(snapshot, order, ranks, {(i.path, i.symbol) for i in shown})))
+        used = req.budget - fitter.left
+        shown = fitter.take(excerpts, cap=cap - used, skip=lambda item, taken: _overlaps(item, sent_whole + taken))
+        targeted = req.budget - fitter.left
+        # The budget is a ceiling: the outline adds what is around the targeted text, not everything that fits.
+        map_cap = max(MAP_FLOOR_TOKENS, int(targeted * MAP_SHARE)) if targeted else int(req.budget * MAP_ALONE_SHARE)
+        fitter.take(safe(_map_items(snapshot, order, ranks, {(i.path, i.symbol) for i in shown}, whole_paths)),
+                    cap=map_cap)
     items, tokens = fitter.finish()
-    notes = _notes(snapshot, mentions, matches)
+    notes = _notes(snapshot, mentions, matches, {item.path for item in sent_whole})
     if masked["n"]:
         notes.append(f"{masked['n']} secret-looking strings (API keys) were replaced by *** in what is sent")
     return ContextPack(mode, req.budget, counter.encoding, items, tokens, notes, fitter.omitted)
@@ -112,12 +132,13 @@ def _mode(req: ContextRequest) -> str:
     return "summary" if req.intent in SUMMARY_INTENTS else "targeted"
 
 
-def _notes(snapshot, mentions: Mentions, matches: Matches) -> list[str]:
+def _notes(snapshot, mentions: Mentions, matches: Matches, sent_whole: set[str]) -> list[str]:
     notes = list(snapshot.stats.notes)
-    if mentions.is_empty() or not matches.targets and not matches.file_weights:
+    if mentions.is_empty() or not matches.targets and not matches.file_weights and not sent_whole:
         notes.append("the request names no file or definition the index knows; "
                      "the context is the repository's most central code")
-    notes += [f"{name}: named in the request but not found in the index" for name in matches.unmatched]
+    notes += [f"{name}: named in the request but not found in the index" for name in matches.unmatched
+              if name not in sent_whole]
     notes += matches.notes
     return notes
 
@@ -134,11 +155,39 @@ def _excerpts(snapshot, matches: Matches, ranks, read_lines: LineReader) -> list
     return items
 
 
+def _whole_items(wholes: list[WholeFile], read_lines: LineReader, ranks) -> list[ContextItem]:
+    items = []
+    for whole in wholes:
+        lines = read_lines(whole.path)
+        if lines is None:
+            continue
+        while lines and not lines[-1]:
+            lines = lines[:-1]
+        items.append(ContextItem("file", f"file:{whole.path}", f"### {whole.path} (whole file)\n" + "\n".join(lines),
+                                 whole.reason, path=whole.path, lines=(1, len(lines)), rank=ranks.get(whole.path, 0.0),
+                                 score=SCORES["location"], full_lines=(1, len(lines))))
+    return items
+
+
+def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matches:
+    """matches with every outermost definition of paths as a target, below what the request names."""
+    if not paths:
+        return matches
+    defs_of = {f.path: f.definitions for f in snapshot.files}
+    targets = [t for t in matches.targets if not (t.path in paths and t.definition is None)]
+    have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
+    for path in paths:
+        for _depth, d in (row for row in outline(defs_of.get(path, [])) if row[0] == 0):
+            if (path, d.qualified) not in have:
+                targets.append(Target(path, d, SCORES["in-named-file"], "in the file the request names"))
+    return Matches(targets, matches.file_weights, matches.unmatched, matches.notes, matches.named)
+
+
 def _overlaps(item: ContextItem, taken: list[ContextItem]) -> bool:
     """An excerpt inside one already taken adds nothing; one around it (the class of a taken method) repeats it."""
     a, b = item.full_lines or item.lines
     for other in taken:
-        if other.path == item.path and other.kind == "excerpt":
+        if other.path == item.path and other.kind in ("excerpt", "file"):
             c, d = other.full_lines or other.lines
             if c <= a and b <= d or a <= c and d <= b:
                 return True
@@ -187,10 +236,12 @@ def _cut_long_excerpts(items: list[ContextItem], limit: int, counter) -> None:
         item.text = "\n".join(lines[:keep]) + f"\n{_ELIDED} (cut after line {last}: the definition runs to line {end})"
 
 
-def _map_items(snapshot, order: list[str], ranks, shown: set) -> list[ContextItem]:
+def _map_items(snapshot, order: list[str], ranks, shown: set, whole: set[str]) -> list[ContextItem]:
     defs_of = {f.path: f.definitions for f in snapshot.files}
     items = []
     for path in order:
+        if path in whole:
+            continue            # its text is there in full
         rows = [("    " * depth + d.signature + ("  (excerpt above)" if (path, d.qualified) in shown else ""))
                 for depth, d in outline(defs_of.get(path, []))]
         if rows:

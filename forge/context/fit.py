@@ -79,7 +79,7 @@ class Fitter:
 
     def _reference(self) -> ContextItem | None:
         gone = sorted({key.split(":", 2)[1] for key in self.previous
-                       if key.count(":") >= 1 and key.split(":", 1)[0] in ("excerpt", "map", "api")
+                       if key.count(":") >= 1 and key.split(":", 1)[0] in ("excerpt", "map", "api", "file")
                        and key.split(":", 2)[1] not in self.known_paths})
         if not self.repeated and not gone:
             return None

@@ -14,12 +14,12 @@ from importlib import resources
 from pathlib import Path
 
 from forge.context.extract import Definition, extract, line_count, parser_for
-from forge.context.files import MAX_FILE_BYTES, list_candidates, skip_reason
+from forge.context.files import MAX_FILE_BYTES, list_candidates, looks_like_test, skip_reason
 from forge.context.languages import sniff_language
 from forge.context.store import IndexStore
 from forge.paths import data_dir
 
-EXTRACTOR_CODE_VERSION = "3"
+EXTRACTOR_CODE_VERSION = "4"   # 4: test files are read whatever their header says
 # A file whose mtime is this close to when it was last checked may have changed within the clock's resolution.
 _RACY_NS = 2_000_000_000
 # Below this much source to parse, starting worker processes costs more than it saves: a forked worker starts in
@@ -84,10 +84,11 @@ def open_store() -> IndexStore:
     return IndexStore(index_file())
 
 
-def content_key(data: bytes, language: str, version: str) -> str:
-    """What a parse result is stored under: the content, the grammar that read it and the extractor's version, so
-    that another forge version or a .h read as C++ never reuses a parse made otherwise."""
-    digest = hashlib.blake2b(f"{version}\0{language}\0".encode(), digest_size=16)
+def content_key(data: bytes, language: str, version: str, test: bool = False) -> str:
+    """What a parse result is stored under: the content, the grammar that read it, the extractor's version and
+    whether it is a test file (never skipped as generated), so that another forge version, a .h read as C++ or
+    the same text outside the tests never reuses a parse made otherwise."""
+    digest = hashlib.blake2b(f"{version}\0{language}\0{'test' if test else ''}\0".encode(), digest_size=16)
     digest.update(data)
     return digest.hexdigest()
 
@@ -151,20 +152,20 @@ def _refresh(root: Path, store: IndexStore, workers: int | None, load: bool = Fa
             stats.notes.append(f"{cand.path}: cannot be read ({error.strerror or error})")
             continue
         language = sniff_language(cand.path, data[:65536]).name if cand.language == "c" else cand.language
-        digest = content_key(data, language, version)
+        digest = content_key(data, language, version, looks_like_test(cand.path))
         hashes[cand.path] = digest
         contents[cand.path] = data
         languages[cand.path] = language
         file_rows.append((cand.path, language, cand.mtime_ns, cand.size, digest, now))
     stats.reread = len(contents)
     seen_blobs = store.known_blobs(sorted({hashes[p] for p in contents} | {row[0] for row in huge}))
-    to_parse: dict[str, tuple[str, bytes]] = {}
+    to_parse: dict[str, tuple[str, bytes, bool]] = {}
     for path, data in contents.items():
         if hashes[path] not in seen_blobs:
-            to_parse.setdefault(hashes[path], (languages[path], data))
+            to_parse.setdefault(hashes[path], (languages[path], data, looks_like_test(path)))
     blobs = _parse_all(to_parse, workers) + [row for row in huge if row[0] not in seen_blobs]
     stats.parsed = len(blobs)
-    stats.bytes_parsed = sum(len(data) for _, data in to_parse.values())
+    stats.bytes_parsed = sum(len(data) for _, data, _ in to_parse.values())
     gone = [path for path in known if path not in hashes]
     if blobs or file_rows or gone:
         store.save(key, blobs, file_rows, gone)
@@ -194,9 +195,9 @@ def _indexed(row) -> IndexedFile:
                        refs, error_nodes, lines, skip, note)
 
 
-def _parse_all(to_parse: dict[str, tuple[str, bytes]], workers: int | None) -> list[tuple]:
+def _parse_all(to_parse: dict[str, tuple[str, bytes, bool]], workers: int | None) -> list[tuple]:
     items = list(to_parse.items())
-    total = sum(len(data) for _, (_, data) in items)
+    total = sum(len(data) for _, (_, data, _) in items)
     workers = min(workers if workers is not None else (os.cpu_count() or 1), len(items))
     forkable = _can_fork()
     if workers > 1 and total >= (_FORK_BYTES if forkable else _SPAWN_BYTES):
@@ -245,8 +246,8 @@ def _parse_in_processes(items, workers: int, forkable: bool) -> list[tuple]:
 def _parse_chunk(items) -> list[tuple]:
     parsers: dict[str, object] = {}
     rows = []
-    for digest, (language, data) in items:
-        skip = skip_reason(data)
+    for digest, (language, data, test) in items:
+        skip = skip_reason(data, test)
         if skip is not None:
             rows.append((digest, language, "[]", "{}", 0, line_count(data), skip, f"skipped: {skip}"))
             continue

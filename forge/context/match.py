@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from forge.context.extract import Definition
 from forge.context.mentions import Mentions
@@ -32,6 +32,7 @@ class Matches:
     file_weights: dict[str, float]      # the personalisation of PageRank
     unmatched: list[str]                # mentions in the request that name nothing in the index
     notes: list[str]                    # e.g. a path that fits several files
+    named: list[str] = field(default_factory=list)      # indexed files the request names, in its order
 
 
 class _Lookup:
@@ -120,6 +121,7 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
             add(path, definition, SCORES[source], f"{why}: {mentioned}:{line}",
                 None if definition else (max(1, line - 10), line + 10))
     named_files = set()
+    named_in_request: list[str] = []
     for found in filter(None, (failure, mentions)):
         for mentioned in found.paths:
             path = lookup.resolve_path(mentioned)
@@ -127,6 +129,10 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
                 if found is mentions and not any(mentioned == loc for loc, _ in found.locations):
                     unmatched.append(mentioned)
                 continue
+            # A path only as a location (a traceback's frames) names a place, not a file to send whole.
+            located = any(mentioned == loc for loc, _ in found.locations)
+            if found is mentions and not located and path not in named_in_request:
+                named_in_request.append(path)
             named_files.add(path)
             file_weights[path] += NAMED_FILE_WEIGHT
     for found, score_key in ((failure, "failure"), (mentions, "symbol")):
@@ -161,4 +167,4 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
         targets[(path, None, 1)] = Target(path, None, NAMED_FILE_WEIGHT, "the request names this file",
                                           (1, _WHOLE_FILE))
     ordered = sorted(targets.values(), key=lambda t: -t.score)
-    return Matches(ordered, dict(file_weights), unmatched, lookup.notes)
+    return Matches(ordered, dict(file_weights), unmatched, lookup.notes, named_in_request)

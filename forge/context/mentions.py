@@ -11,8 +11,16 @@ from forge.context.languages import LANGUAGES
 # The extensions the index reads (languages.py), longest first so that .cpp is not read as .c.
 _SOURCE_EXT = "(?:" + "|".join(sorted((re.escape(ext[1:]) for spec in LANGUAGES for ext in spec.extensions),
                                       key=lambda ext: (-len(ext), ext))) + ")"
+# Files a user may point at that the index does not parse: documentation, configuration, data, scripts.
+_OTHER_EXT = "(?:" + "|".join(sorted("""md markdown rst txt adoc toml yaml yml json jsonc json5 cfg ini conf env.example
+    csv tsv xml html htm css scss sh bash zsh ps1 bat sql proto graphql gql lock mk cmake gradle properties tex ipynb
+    in tpl j2 jinja svg""".split(), key=lambda ext: (-len(ext), ext))).replace(".", r"\.") + ")"
+# Well-known files without an extension (or with only a leading dot), named as they are.
+_BARE_NAMES = r"(?:Makefile|GNUmakefile|Dockerfile|Containerfile|Justfile|Procfile|Gemfile|Rakefile|LICENSE|README|" \
+              r"CHANGELOG|CODEOWNERS|\.gitignore|\.gitattributes|\.editorconfig|\.dockerignore|\.flake8)"
 # A path: relative, ./ or ../, or absolute; it starts where no path character precedes it.
-_PATH_TEXT = rf"(?:\.{{0,2}}/|/)?(?:[\w.+-]+/)*[\w.+-]+\.{_SOURCE_EXT}"
+_PATH_TEXT = (rf"(?:\.{{0,2}}/|/)?(?:[\w.+-]+/)*(?:[\w.+-]+\.(?:{_SOURCE_EXT}|{_OTHER_EXT})"
+              rf"|{_BARE_NAMES}(?![\w.]))")
 # Locations as tools print them; each yields (path, line).
 _LOCATION_PATTERNS = (
     re.compile(r'File "([^"\n]+)", line (\d+)'),                                 # Python traceback
@@ -27,12 +35,16 @@ _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(\)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TEST_NAME = re.compile(r"\b(test_\w+|Test\w+)\b")
 
-# Words of prose that are also common definition names; they count only when written like code.
+# Words of prose that are also common definition names; they count only when written like code. The second part
+# is what tool output says around its locations (Traceback (most recent call last), File "x", line 3, Error):
+# pasted output is located by its paths and lines, not by those words.
 STOPWORDS = frozenset("""
 a an and are as at be but by can do does for from has have if in into is it its make makes more not of on or
 should so that the then this to too use when where which while with without would add fix get set run new
 call calls file files code function functions method methods class classes test tests value values return
 returns error errors bug make type types name names list dict string number true false none null self
+traceback most recent last line lines module raise raised exception warning warnings info debug note stack
+failed failure failures passed assert assertion expected got output
 """.split())
 
 

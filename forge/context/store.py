@@ -16,7 +16,7 @@ from pathlib import Path
 from forge.errors import ForgeError
 
 BUSY_TIMEOUT_MS = 30_000
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3         # 3: test files once skipped as generated are read again (a file row keeps its old parse)
 UNUSED_KEPT_NS = 7 * 24 * 3600 * 10**9     # parse results no file points at any more are kept a week
 
 _SCHEMA = """

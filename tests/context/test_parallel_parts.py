@@ -84,7 +84,7 @@ def test_both_ways_of_parsing_in_processes_give_the_rows_of_one(tmp_path):
     from forge.context.index import _parse_chunk, _parse_in_processes
 
     _write_many_modules(tmp_path, count=12)
-    items = [(f"hash{i}", ("python", path.read_bytes())) for i, path in enumerate(sorted(tmp_path.glob("*.py")))]
+    items = [(f"hash{i}", ("python", path.read_bytes(), False)) for i, path in enumerate(sorted(tmp_path.glob("*.py")))]
     expected = sorted(_parse_chunk(items))
     assert sorted(_parse_in_processes(list(items), 3, True)) == expected      # forked
     assert sorted(_parse_in_processes(list(items), 2, False)) == expected     # spawned
