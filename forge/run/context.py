@@ -44,3 +44,24 @@ def count_tokens(config, text: str, model: str) -> int:
     from forge.context.tokens import TokenCounter, encoding_for
 
     return TokenCounter(encoding_for(config.models[model].litellm_model)).count(text)
+
+
+def routed_profile(loaded, root: Path, directory: Path, text: str, task_type: str | None, budget_for):
+    """The task's analysis with its input tokens counted from the prompt that will be sent: the context built with
+    the budget of the model that takes the most (budget_for(model)), so routing's window fit and cost see the real
+    size, not a guess from the request's words."""
+    from forge.analyse.request import analyse_task
+    from forge.run.prompt import answer_messages, first_messages
+
+    config = loaded.config
+    profile = analyse_task(text, task_type, frozenset(config.ladders))
+    if not config.models:
+        return profile
+    widest = max(config.models, key=budget_for)
+    pack = task_pack(loaded, root, directory, text, budget_for(widest), None, widest)
+    messages = (answer_messages if profile.wants_answer else first_messages)(text, pack.text())
+    prompt = "\n".join(m["content"] for m in messages)
+    tokens = count_tokens(config, prompt, widest)
+    return profile._replace(input_tokens=tokens, reasons=(
+        *profile.reasons, f"~{tokens:,} tokens in: the prompt with the context that will be built "
+                          f"({pack.tokens:,} tokens of it)"))

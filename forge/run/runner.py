@@ -458,12 +458,14 @@ class Runner:
 
     def decide(self, task: RunTask):
         """route() on the ledger's state: the same router as `forge route explain` and `simulate`."""
-        from forge.analyse.request import analyse_task
         from forge.call.circuit import process_breaker
         from forge.route.policy import route
         from forge.route.state import from_ledger, load_trained_model
+        from forge.run.context import routed_profile
 
-        profile = analyse_task(task.text, task.task_type, frozenset(self.config.ladders))
+        with self.context_lock:     # the size routing sees is the context's, built as _context builds it
+            profile = routed_profile(self.loaded, self.root, self.directory, task.text, task.task_type,
+                                     functools.partial(self._context_budget, cap=True))
         state, observed = from_ledger(self.config, paths.ledger_file())
         state = state._replace(open_circuits=process_breaker().open_circuits(), unavailable=self.unavailable)
         return route(profile, self.config, state, observed, load_trained_model(self.loaded))
