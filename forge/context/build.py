@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from forge.context.fit import Fitter
 from forge.context.item import ContextItem, ContextPack
-from forge.context.match import SCORES, Matches, Target, match
+from forge.context.match import SCORES, Matches, Target, callee_targets, match
 from forge.context.mentions import Mentions, find_mentions
 from forge.context.outline import outline
 from forge.context.rank import pagerank
@@ -82,7 +82,12 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         whole_paths = {item.path for item in sent_whole}
         # A named file too long to send whole: every definition in it, each in full, in the file's order.
         too_long = [w.path for w in wholes if w.indexed and w.path not in whole_paths and w.path in matches.named]
-        excerpts = safe(_excerpts(snapshot, _with_definitions_of(matches, snapshot, too_long), ranks, read_lines))
+        matches = _with_definitions_of(matches, snapshot, too_long)
+        # What the named definitions use comes next; of a file sent whole, its own text already shows it.
+        callees = [t for t in callee_targets(snapshot.files, matches.targets, read_lines) if t.path not in whole_paths]
+        matches = Matches(matches.targets + callees, matches.file_weights, matches.unmatched, matches.notes,
+                          matches.named)
+        excerpts = safe(_excerpts(snapshot, matches, ranks, read_lines))
         _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter)
         used = req.budget - fitter.left
         shown = fitter.take(excerpts, cap=cap - used, skip=lambda item, taken: _overlaps(item, sent_whole + taken))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,11 +11,14 @@ from forge.context.extract import Definition
 from forge.context.mentions import Mentions
 
 # How strongly each kind of mention points at a definition; the order in which the context builder takes them.
-SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0}
+SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0, "callee": 1.5}
 NAMED_FILE_WEIGHT = 5.0
 _WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 # A bare word matching more definitions than this names nothing in particular.
 _MAX_IDENTIFIER_MATCHES = 12
+# A name called from a named definition and defined in more places than this (run, get) is no one callee.
+_MAX_CALLEE_DEFINERS = 2
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass
@@ -168,3 +172,28 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
                                           (1, _WHOLE_FILE))
     ordered = sorted(targets.values(), key=lambda t: -t.score)
     return Matches(ordered, dict(file_weights), unmatched, lookup.notes, named_in_request)
+
+
+def callee_targets(files, targets: list[Target], read_lines) -> list[Target]:
+    """The definitions that the named definitions and places use (by name, defined in one or two places, not
+    their own locals): what an edit there must stay consistent with, ranked after what the request names."""
+    lookup = _Lookup(files)
+    strong = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
+    have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
+    found: dict[tuple[str, str], Target] = {}
+    for target in strong:
+        lines = read_lines(target.path) or []
+        d = target.definition
+        body = "\n".join(lines[d.start_line - 1:d.end_line])
+        for word in dict.fromkeys(_WORD.findall(body)):
+            if word == d.name or len(word) < 3:
+                continue
+            hits = [(p, e) for p, e in lookup.by_name.get(word, []) if not e.local]
+            if not hits or len(hits) > _MAX_CALLEE_DEFINERS:
+                continue
+            for path, callee in hits:
+                key = (path, callee.qualified)
+                inside = path == target.path and d.start_line <= callee.start_line <= d.end_line
+                if key not in have and key not in found and not inside:
+                    found[key] = Target(path, callee, SCORES["callee"], f"used by {d.qualified}")
+    return list(found.values())

@@ -222,3 +222,20 @@ def test_forge_run_sends_the_exercise_whole(forge_env, fake_provider):
     sent = last_user(chats(fake_provider)[0].body)
     for text in (INSTRUCTIONS, TESTS, STUB):
         assert text.strip() in sent, sent
+
+
+def test_what_a_named_method_uses_comes_with_it(forge_env):
+    write(forge_env.cwd, "rich/console.py", "from rich.json import render_json\n\n\nclass Console:\n"
+                                            "    def print_json(self, data, indent=2):\n"
+                                            "        return self.write(render_json(data, indent))\n\n"
+                                            "    def write(self, text):\n        return text\n")
+    write(forge_env.cwd, "rich/json.py", "import json\n\n\ndef render_json(data, indent):\n"
+                                         "    return json.dumps(data, indent=indent)\n")
+    commit_all(forge_env.cwd)
+
+    data = context(forge_env, "make `Console.print_json` sort the keys")
+
+    excerpts = [(item["path"], item["symbol"]) for item in data["items"] if item["kind"] == "excerpt"]
+    assert excerpts[0] == ("rich/console.py", "Console.print_json")
+    assert ("rich/json.py", "render_json") in excerpts, data["items"]
+    assert "json.dumps(data, indent=indent)" in data["text"]
