@@ -1,4 +1,11 @@
-"""Split a request into subtasks with dependencies: "then", "after", "once", "and", "also", lists. Pure."""
+"""Split a request into subtasks with dependencies, keeping each one's meaning. Pure.
+
+A request is cut into ordered steps ("then", "after you X, Y", "Y before X", numbered lists), each step into
+independent parts ("and", commas, "also", ";", sentences), but only where what follows is an instruction: "; the
+instructions are in X" stays with the task before it, "search and replace" is one thing, "once the tests pass, Y"
+is Y on a condition. A later part that refers back ("write tests for it", "fix whatever it reports"), documents the
+work before it ("... and update the docs"), follows it up ("... and update the imports") or tests the same names
+waits for it, and its pronoun is replaced by what it stands for ("write tests for the --verbose flag")."""
 
 from __future__ import annotations
 
@@ -13,90 +20,311 @@ class Subtask(NamedTuple):
     after: tuple[int, ...]  # indices of the subtasks this one waits for
 
 
+# Verbs that start an instruction: the analysis' own, and those that start a follow-up more than a request.
+VERBS = rules.IMPERATIVE_VERBS | frozenset("""
+raise use call apply save register seed tag publish benchmark profile summarise summarize speed set mention drop
+expose wire hook send store validate throw emit deploy release install reuse connect pin configure enable disable
+allow log measure verify show print return inline wrap translate rework revert solve import export commit
+""".split())
+# Words that pair across "and" into one thing: "search and replace", "read and write", "update and test X".
+PAIR_WORDS = frozenset("""
+search replace find read write load save copy paste cut drag drop open close start stop undo redo encode decode
+import export install upgrade uninstall push pop insert update delete create login logout up down in out back
+restore test fix sign build clean lint format run deploy
+""".split())
+_DETERMINERS = frozenset("the a an this that these those every all our my its their your each some".split())
+_SKIPPED = frozenset({"please", "first", "now", "and", "also", "then"})  # before the verb, not an instruction
+_QUALIFIERS = ("make sure", "ensure", "keep ", "don't", "do not", "without")  # a check on the work, not work
+_SUBORDINATORS = ("once ", "after ", "when ", "if ", "before ", "as soon as ")
+_PARTICLES = frozenset({"up", "out", "down", "off"})  # "clean up X": X is the object
+_STOPS = frozenset("""
+to in into on for from at with that which who where so when by under inside as before after if because against
+over using via without between across
+""".split())
+_TEST_OR_DOC_NOUNS = frozenset("""
+a an the some unit regression integration smoke more test tests docs doc docstring docstrings
+""".split())
+_PRONOUN = re.compile(r"\b(it|them)\b")
+_REFERS_BACK = re.compile(r"\b(?:it|them|its|their|both|whatever|anything|there)\b|\bthe (?:old|new) one\b"
+                          r"|\bthe (?:results?|output)\b", re.I)
+_DOCS = re.compile(r"\b(?:readme|docs?|documentation|changelog)\b|^document\b", re.I)
+_FOLLOW_UP = re.compile(r"^update (?:the |every |all |its |their )?(?:imports?|callers|references|call sites)\b",
+                        re.I)
+_TESTS = re.compile(r"^(?:add|write|create)\b.*?\btests?\b|^test\b", re.I)
+_NAME = re.compile(r"`([^`]++)`|" + rules.FILE_PATTERN.pattern + r"|\b([A-Za-z_]\w*+)\(\)")
+_IRREGULAR = {"written": "write", "rewritten": "rewrite", "done": "do", "made": "make", "built": "build",
+              "run": "run", "set": "set", "split": "split"}
+_LEAD_IN = re.compile(r"^(?:please\s++)?(\w++)\s++(?:the\s++following|these|those)(?:\s++\w++)?:$", re.I)
+_YOU = re.compile(r"^(?:you've|you have|you|we've|we have|we|i've|i have)\s++", re.I)
+
 # The separators below run on text whose whitespace is one space (split_request joins it so), and their
 # quantifiers are possessive where nothing given back could match: a run of blanks cannot make them backtrack.
 # The item's text ends at its last non-blank, found by backtracking once from the line's end.
 _LIST_ITEM = re.compile(r"^\s*+(?:(\d++)[.)]|[-*•])\s++(?:\[[ xX]\]\s*+)?(\S(?:.*\S)?)\s*$")
-# "A, then B" / "A; then B" / "A and then B" / "A. Then B": B waits for A.
-_THEN = re.compile(r"(?:\s*+[,;.]\s*+|\s++)(?:and\s++)?(?:then|after that|afterwards|next)\s+", re.I)
-_THEN_WORDS = ("then", "after", "next")
-# "after A, B" / "once A, B": B waits for A.
-_AFTER_FIRST = re.compile(r"^(?:after|once)\s++(.+?),\s*+(.+)$", re.I)
-# "B after A" / "B once A is done": B waits for A.
-_AFTER_LAST = re.compile(r"^(.+?)\s++(?:after|once)\s++(.+?)(?:\s++(?:is|are)\s++(?:done|finished|fixed|green))?$",
-                         re.I)
-_AFTER_WORDS = ("after", "once")
-# Independent work: "A; also B", "A. Also B", "A and also B", "A and B" (B imperative).
-_ALSO = re.compile(r"(?:\s*+[;.,])?\s++(?:and\s++)?also\s+|\s*+;\s+", re.I)
-_ALSO_WORDS = ("also", ";")
-_AND = re.compile(r"\s++and\s+|,\s+", re.I)
+# "A, then B" / "A then B" / "A and then B" / "A. Then B" / "A. After that, B" / "A, next B": B waits for A.
+_THEN = re.compile(r"(?:\s*+[,;.]\s*+(?:and\s++)?(?:then|after\s++that|afterwards|next|finally|lastly)"
+                   r"|\s++(?:and\s++)?(?:then|after\s++that|afterwards)|\s++and\s++(?:finally|lastly))(?:\s*+,)?\s++",
+                   re.I)
+_THEN_WORDS = ("then", "after", "next", "finally", "lastly")
+# "after/once/before A, B": B waits for A (before: A waits for B), when A is work to do.
+_FIRST_CLAUSE = re.compile(r"^(after|once|before)\s++(.+?),\s*+(.+)$", re.I)
+# "B after A" / "B before A".
+_LAST_CLAUSE = re.compile(r"^(.+?)\s++(after|before)\s++(.+)$", re.I)
+# Between parts of a step: "also", ";", a sentence's end, a comma, "and". The separator is kept to join back.
+_PART_SEP = re.compile(r"((?:\s*+[;.,])?\s++(?:and\s++)?also\s++|\s*+;\s*+|[.!?]\s++|,\s*+(?:and\s++)?|\s++and\s++)",
+                       re.I)
+
+
+def _words(text: str) -> list[str]:
+    return text.lower().split()
+
+
+def _head(text: str) -> list[str]:
+    """The words from the verb on: "please", "first" and the like skipped."""
+    words = _words(text)
+    start = 0
+    while start < len(words) and words[start] in _SKIPPED:
+        start += 1
+    return words[start:]
+
+
+def _is_instruction(text: str) -> bool:
+    lowered = text.lower()
+    if lowered.startswith(_SUBORDINATORS):  # "once the tests pass, tag a release": the instruction after the comma
+        _, comma, rest = text.partition(",")
+        return bool(comma) and _is_instruction(rest.strip())
+    head = _head(text)
+    return bool(head) and head[0] in VERBS and not " ".join(head[:2]).startswith(_QUALIFIERS)
+
+
+def _base_verb(text: str) -> str:
+    """"you've fixed X" / "refactoring X" -> "fix X" / "refactor X": a clause made an instruction."""
+    text = _YOU.sub("", text.strip())
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word in VERBS:
+        return text
+    candidates = [_IRREGULAR.get(word, "")]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix):
+            stem = word[:-len(suffix)]
+            candidates += [stem, stem + "e", stem[:-1]]
+    for candidate in candidates:
+        if candidate in VERBS:
+            return f"{candidate} {rest}".strip()
+    return text
 
 
 def _clean(text: str) -> str:
-    return text.strip().strip(",;.").strip()
+    text = text.strip().strip(",;").strip()
+    if text.endswith(".") and ". " not in text:  # a sentence's stop, unless the task is prose of several
+        text = text[:-1].rstrip()
+    head = text.split(" ", 1)
+    if len(head) == 2 and head[0].lower() in ("first", "first,") and _is_instruction(head[1]):
+        text = head[1]
+    return text
 
 
-def _starts_imperative(text: str) -> bool:
-    words = text.lower().split()
-    return bool(words) and words[0] in rules.IMPERATIVE_VERBS
+def _pieces(step: str) -> list[tuple[str, str]]:
+    """(separator before, piece) pairs; a leading condition ("once X,") kept with the piece it conditions."""
+    raw = _PART_SEP.split(step)
+    pieces = [("", raw[0])] + [(raw[i], raw[i + 1]) for i in range(1, len(raw) - 1, 2)]
+    merged: list[tuple[str, str]] = []
+    for sep, piece in pieces:
+        if merged and merged[-1][1].lower().startswith(_SUBORDINATORS) and "," not in merged[-1][1] \
+                and sep.startswith(","):
+            merged[-1] = (merged[-1][0], merged[-1][1] + sep + piece)
+        else:
+            merged.append((sep, piece))
+    return merged
 
 
-def _split_and(text: str) -> list[str]:
-    """Split on "and"/commas only where every part starts with an instruction verb ("add X and fix Y")."""
-    parts = [_clean(p) for p in _AND.split(text) if _clean(p)]
-    if len(parts) > 1 and all(_starts_imperative(p) for p in parts):
-        return parts
-    return [text]
+def _splits_at(previous: str, sep: str, piece: str) -> bool:
+    if not piece.strip() or not _is_instruction(previous) or not _is_instruction(piece):
+        return False
+    if sep.strip().lower() in ("and", ",", ", and"):
+        return not _paired(previous.split(), piece.split())
+    return True
 
 
-def _split_on(separator: re.Pattern[str], words: tuple[str, ...], text: str) -> list[str]:
-    """The non-empty parts between separators. Most requests name none of the separator's words, and looking
-    for them with str.find costs far less than trying the regex at every character."""
-    lowered = text.lower()
-    parts = separator.split(text) if any(word in lowered for word in words) else [text]
+def _paired(before: list[str], after: list[str]) -> bool:
+    """"search and replace", "update and test X", "build, test and clean targets", "the install and upgrade
+    steps": two action words naming one thing. Not "fix the build and test the parser": there the first is a
+    noun (after "the") and the second has an object of its own."""
+    if not before or not after or before[-1].lower().strip("`'\",") not in PAIR_WORDS \
+            or after[0].lower() not in PAIR_WORDS:
+        return False
+    noun_before = len(before) > 1 and before[-2].lower() in _DETERMINERS
+    object_after = len(after) > 1 and (after[1].lower() in _DETERMINERS or after[1][:1] in "`'\"")
+    return not (noun_before and object_after)
+
+
+def _parts(step: str) -> list[str]:
+    """A step's independent parts, each starting with an instruction; the rest stays with the part it belongs to."""
+    parts: list[str] = []
+    for sep, piece in _pieces(step):
+        if parts and not _splits_at(parts[-1], sep, piece):
+            parts[-1] += sep + piece
+        else:
+            parts.append(piece)
     return [part for part in map(_clean, parts) if part]
 
 
-def _independent(text: str) -> list[str]:
-    pieces = _split_on(_ALSO, _ALSO_WORDS, text)
-    return [part for piece in pieces for part in _split_and(piece)]
-
-
-def _ordered_steps(text: str) -> list[list[str]]:
-    """Sequential steps, each a list of independent parts."""
-    match = _AFTER_FIRST.match(text.strip())
+def _ordered(step: str) -> list[list[str]]:
+    """A step as ordered clauses: "after you refactor X, do Y" is [[refactor X], [do Y]]."""
+    lowered = step.lower()
+    if not any(word in lowered for word in ("after", "before", "once")):
+        return [_parts(step)]
+    match = _FIRST_CLAUSE.match(step)
     if match:
-        return [_independent(match.group(1)), _independent(match.group(2))]
-    steps = _split_on(_THEN, _THEN_WORDS, text)
-    if len(steps) == 1 and any(word in steps[0].lower() for word in _AFTER_WORDS):
-        match = _AFTER_LAST.match(steps[0])
-        if match and _starts_imperative(match.group(2)):
-            return [_independent(match.group(2)), _independent(match.group(1))]
-    return [_independent(step) for step in steps]
+        clause = _base_verb(match.group(2))
+        if _is_instruction(clause):
+            first, then = (clause, match.group(3)) if match.group(1).lower() != "before" else (match.group(3),
+                                                                                                   clause)
+            return [_parts(first), _parts(then)]
+        return [_parts(step)]
+    match = _LAST_CLAUSE.match(step)
+    if match:
+        clause = _base_verb(match.group(3))
+        if _is_instruction(clause):
+            first, then = (clause, match.group(1)) if match.group(2).lower() == "after" else (match.group(1),
+                                                                                                  clause)
+            return [_parts(first), _parts(then)]
+    return [_parts(step)]
 
 
-def _from_list(lines: list[str]) -> list[Subtask] | None:
+def _phrases(text: str) -> list[str]:
+    """The noun phrases a later "it" can stand for: the object, then those after each preposition."""
+    words = text.split()
+    head = len(words) - len(_head(text))
+    words = words[head + 1:]
+    if words and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    phrases, current = [], []
+    for word in words:
+        if word.lower() in _STOPS:
+            phrases.append(current)
+            current = []
+        else:
+            current.append(word.strip(",.;:"))
+    phrases.append(current)
+    return [" ".join(p) for p in phrases if p]
+
+
+def _definite(phrase: str) -> str:
+    first, _, rest = phrase.partition(" ")
+    return f"the {rest}" if first.lower() in ("a", "an") and rest else phrase
+
+
+def antecedent(text: str, plural: bool) -> str | None:
+    """What "it" (or "them", plural) in the next task stands for: the object of this one ("add a --verbose flag
+    to the CLI" -> "the --verbose flag"), or what its tests are for ("add tests for the tokenizer")."""
+    phrases = _phrases(text)
+    if phrases and set(_words(phrases[0])) <= _TEST_OR_DOC_NOUNS and len(phrases) > 1:
+        phrases = phrases[1:]
+    if plural:
+        phrases = [p for p in phrases if p.endswith("s") and not p.endswith("ss")] or phrases
+    return _definite(phrases[0]) if phrases else None
+
+
+def _resolve(text: str, before: str) -> str:
+    """The task with "it"/"them" as an object replaced by what they stand for in the task before."""
+    def replace(match: re.Match[str]) -> str:
+        preceding = text[:match.start()].split()
+        if not preceding or (len(preceding) > 1 and preceding[-1].lower() not in VERBS | _STOPS | {"of"}):
+            return match.group(0)  # "the bug it finds": a subject, left as written
+        return antecedent(before, match.group(1) == "them") or match.group(0)
+    return _PRONOUN.sub(replace, text) if _PRONOUN.search(text) else text
+
+
+def _names(text: str) -> set[str]:
+    return {next(g for g in m.groups() if g) for m in _NAME.finditer(text)}
+
+
+# How far back a task looks for the one it tests or refers to: a request's parts near each other.
+_WINDOW = 8
+
+
+def _depends(task: str, earlier: str, same_clause: bool) -> bool:
+    """Whether a task waits for an earlier one in the same step, from what it says."""
+    if _DOCS.search(task) and same_clause and not _DOCS.search(earlier):
+        return True  # "... and update the docs": documents the work before it
+    if _TESTS.search(task) or _TESTS.search(earlier):  # tests the same names: "add a test for `f`. Fix `f` ..."
+        return bool(_names(task) & _names(earlier))
+    return False
+
+
+def _link(texts: list[str], after: list[set[int]], steps: list[int], seps: list[str]) -> list[Subtask]:
+    """Infer the dependencies within steps and resolve back-references; steps[i] is task i's step."""
+    out: list[Subtask] = []
+    for i, text in enumerate(texts):
+        if i:
+            previous = texts[i - 1]
+            same = steps[i] == steps[i - 1]
+            if same and (_REFERS_BACK.search(text) or _FOLLOW_UP.search(text)
+                         or text.lower().startswith(_SUBORDINATORS)):
+                after[i].add(i - 1)
+                if text.lower().startswith(_SUBORDINATORS):  # on a condition: after everything before it
+                    after[i] |= {j for j in range(max(0, i - _WINDOW), i) if steps[j] == steps[i]}
+            for j in range(max(0, i - _WINDOW), i):
+                if steps[j] == steps[i] and j not in after[i] and _depends(text, texts[j], seps[i] == "and"):
+                    after[i].add(j)
+            if _PRONOUN.search(text):
+                text = _resolve(text, out[-1].text if after[i] else previous)
+        out.append(Subtask(text, tuple(sorted(after[i]))))
+    return out
+
+
+def _from_list(lines: list[str], lead: str) -> list[Subtask] | None:
     items = [_LIST_ITEM.match(line) for line in lines if line.strip()]
     if len(items) < 2 or not all(items):
         return None
     numbered = all(m.group(1) for m in items)
+    # "Fix the following: 1. the crash ..." : each item that is not an instruction takes the lead-in's verb.
+    verb = _LEAD_IN.match(lead.strip())
+    lead_verb = verb.group(1).lower() if verb and verb.group(1).lower() in VERBS - {"do"} else None
+    texts = [m.group(2) if lead_verb is None or _is_instruction(m.group(2)) else f"{lead_verb} {m.group(2)}"
+             for m in items]
     # Numbered lists are done in order; bullets are a checklist of independent items.
-    return [Subtask(m.group(2), (i - 1,) if numbered and i else ()) for i, m in enumerate(items)]
+    after = [({i - 1} if numbered and i else set()) for i in range(len(texts))]
+    return _link(texts, after, [0] * len(texts), ["list"] * len(texts))
 
 
 def split_request(text: str) -> list[Subtask]:
     """The subtasks of a request in order, each with the indices of the subtasks it depends on."""
     lines = text.strip().splitlines()
     head = [line for line in lines if not _LIST_ITEM.match(line)]
-    listed = _from_list([line for line in lines if _LIST_ITEM.match(line)])
+    listed = _from_list([line for line in lines if _LIST_ITEM.match(line)], head[0] if head else "")
     if listed and len(head) <= 1:  # an optional lead-in line such as "Do these:" before the list
         return listed
-    subtasks: list[Subtask] = []
-    previous: tuple[int, ...] = ()
-    for step in _ordered_steps(" ".join(text.split())):
-        indices = []
-        for part in step:
-            indices.append(len(subtasks))
-            subtasks.append(Subtask(part, previous))
-        previous = tuple(indices)
-    return subtasks or [Subtask(text.strip(), ())]
+    flat = " ".join(text.split())
+    steps = _THEN.split(flat) if any(word in flat.lower() for word in _THEN_WORDS) else [flat]
+    texts: list[str] = []
+    after: list[set[int]] = []
+    step_of: list[int] = []
+    seps: list[str] = []
+    previous: set[int] = set()
+    verb = ""
+    clause_id = 0
+    for step in steps:
+        step = step.strip()
+        if not step:
+            continue
+        if verb and not _is_instruction(step) and _words(step)[0] in ("the", "a", "an", "milestone"):
+            step = f"{verb} {step}"  # "do milestone 2, then milestone 3"
+        for clause in _ordered(step):
+            indices = set()
+            clause_id += 1
+            for part in clause:
+                indices.add(len(texts))
+                texts.append(part)
+                after.append(set(previous))
+                step_of.append(clause_id)
+                seps.append("and")
+            if indices:
+                previous = indices
+        first = _head(step)
+        verb = first[0] if first and first[0] in VERBS else ""
+    if not texts:
+        return [Subtask(text.strip(), ())]
+    return _link(texts, after, step_of, seps)
