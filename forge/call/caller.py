@@ -63,7 +63,7 @@ class Caller:
         refusal = self.guard.refusal(model)
         if refusal:
             raise BudgetStop(refusal, self.stop_hint)
-        limiter = limiter_for(provider)
+        limiter = self._limiter(provider)
         tokens = estimate_input_tokens(messages) + model.max_output_tokens
         too_large = limiter.too_large(tokens) if limiter else None
         if too_large:  # no minute can ever hold it: not sent, not retried (retry.FINAL), not the provider's fault
@@ -106,6 +106,10 @@ class Caller:
                                             escalation_step=escalation_step),
                                     reservation.id if reservation else None)
         return result, validation
+
+    def _limiter(self, provider):
+        """The provider's rpm/tpm limiter, or None where it has no limits."""
+        return limiter_for(provider)
 
     async def _send(self, model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]],
                     on_text: Callable[[str], None] | None) -> CallResult:

@@ -52,14 +52,15 @@ class Plan(NamedTuple):
 
 
 def answer_value(costs: list[float], tradeoff: float) -> float:
-    """What a validated answer is worth, in dollars, at cost_quality_tradeoff: twice the dearest candidate's price
-    times 100^tradeoff. At 0 the dearest model is a fallback only where it is more likely than not to pass after
-    the cheaper ones failed, and a single call goes to the cheapest unless a dearer one is far likelier; at 0.3
-    the dearest joins above a 13 % chance, at 0.5 above 5 %; at 1 every real chance is worth any price."""
+    """What a validated answer is worth, in dollars, at cost_quality_tradeoff: the dearest candidate's price
+    times 10^(4 tradeoff - 1). At 0 a call must cost under a tenth of the dearest one per chance of success (the
+    free and cheapest models only); at 0.25 the dearest model is worth its price once it surely passes, at 0.3
+    once its chance is above ~63 %, at 0.5 above 10 %; at 1 every real chance is worth any price. The range is
+    wide on purpose: a sweep of the tradeoff then runs from the cheapest cascade to the most thorough one."""
     if tradeoff >= 1.0:
         return math.inf
     dearest = max(costs, default=0.0)
-    return max(dearest, 1e-12) * 2.0 * 100.0 ** tradeoff
+    return max(dearest, 1e-12) * 10.0 ** (4.0 * tradeoff - 1.0)
 
 
 _CURVES: dict[tuple[float, float], list[float]] = {}

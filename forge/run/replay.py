@@ -83,6 +83,9 @@ def replay_caller(caller_class):
                 on_text(answer)
             return CallResult(answer, estimate_input_tokens(messages), max(1, len(answer) // 4), 0, 0.0, 0.0)
 
+        def _limiter(self, provider):
+            return None  # nothing is sent to the provider: its rpm and tpm are not used, so not waited for
+
         def _record(self, *args, **kwargs):
             return replace(super()._record(*args, **kwargs), provider="replay", litellm_model="replay")
 

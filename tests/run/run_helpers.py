@@ -40,7 +40,8 @@ def config_text(url: str) -> str:
         *models,
         "[ladders]", *[f"{task_type} = {ladder}" for task_type in TASK_TYPES],
         '\n[budgets]\ndaily_budget_usd = 5.0\nbaseline_model = "big"\nper_model_daily_usd = {}',
-        '\n[routing]\nmax_concurrent_tasks = 2\ncost_quality_tradeoff = 0.0\ntrained_model = ""\n',
+        # 0.5: the plan climbs small > mid > big where each is worth its price (at 0, only cheap calls are).
+        '\n[routing]\nmax_concurrent_tasks = 2\ncost_quality_tradeoff = 0.5\ntrained_model = ""\n',
     ])
 
 
