@@ -96,7 +96,8 @@ class EditAttempt:
         self.revisions += 1
         bigger = min(self.budget * CONTEXT_GROWTH ** self.revisions, self.widest_budget(following))
         fresh = await self.blocking(self.context_for, bigger, validation.detail, following)
-        return retry_messages(self.task.text, fresh, result.text, validation.detail, self.notes)
+        return retry_messages(self.task.text, fresh, result.text, validation.detail, self.notes,
+                              self.task.request)
 
 
 @dataclass(kw_only=True)
@@ -124,7 +125,8 @@ class TestsFirstAttempt:
         return Validation(ok, feedback or "passed")
 
     async def revise(self, sent: Messages, result: CallResult, validation: Validation, following: str) -> Messages:
-        return retry_messages(self.task.text, self.context, result.text, validation.detail, self.notes)
+        return retry_messages(self.task.text, self.context, result.text, validation.detail, self.notes,
+                              self.task.request)
 
 
 async def check_answer(result) -> Validation:

@@ -397,7 +397,8 @@ class Runner:
                               test_files=tuple(test_files), drafting=drafting, blocking=self.blocking,
                               context_for=functools.partial(self._context, tree.path, task),
                               widest_budget=functools.partial(self._context_budget, cap=False), emit=self.emit)
-        outcome = await self._complete(decision, first_messages(task.text, context, notes), task, ledger_task,
+        messages = first_messages(task.text, context, notes, task.request)
+        outcome = await self._complete(decision, messages, task, ledger_task,
                                        validate=attempt.check, revise=attempt.revise,
                                        rejections_per_model=1 if drafting else 2)
         if not outcome.ok:
@@ -415,7 +416,7 @@ class Runner:
         recorded; no edit is read from it, so it is neither applied nor rejected for want of edit blocks."""
         from forge.run.prompt import answer_messages
 
-        outcome = await self._complete(decision, answer_messages(task.text, context), task, ledger_task,
+        outcome = await self._complete(decision, answer_messages(task.text, context, task.request), task, ledger_task,
                                        validate=check_answer, rejections_per_model=1)
         if not outcome.ok:
             raise TaskFailure(answer_failure(outcome))
@@ -430,7 +431,8 @@ class Runner:
         asked = (*notes, TESTS_FIRST)
         attempt = TestsFirstAttempt(task=task, tree=tree, loaded=self.loaded, context=context, notes=asked,
                                     blocking=self.blocking, emit=self.emit)
-        outcome = await self._complete(decision, first_messages(task.text, context, asked), task, ledger_task,
+        messages = first_messages(task.text, context, asked, task.request)
+        outcome = await self._complete(decision, messages, task, ledger_task,
                                        validate=attempt.check, revise=attempt.revise)
         if not outcome.ok:
             raise TaskFailure(tests_first_failure(outcome))

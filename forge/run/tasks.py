@@ -26,6 +26,7 @@ class RunTask:
     files: tuple[str, ...]       # files the request names: tasks sharing one never run at once
     source: str                  # "request", or the roadmap file a milestone item came from
     estimate: float = 1.0        # relative duration, for the scheduler's priorities
+    request: str = ""            # the whole request it was cut from: sent with it as background
 
     def spec(self) -> TaskSpec:
         return TaskSpec(self.deps, frozenset(self.files), self.estimate)
@@ -49,7 +50,7 @@ def plan_tasks(request: str, repo: Path, known_task_types: frozenset[str]) -> tu
         profile = task.profile
         tasks.append(RunTask(str(node), profile.text, profile.task_type,
                              tuple(sorted(map(str, graph.predecessors(node)), key=_natural)), tuple(profile.files),
-                             task.source, _ESTIMATES.get(profile.complexity, 1.0)))
+                             task.source, _ESTIMATES.get(profile.complexity, 1.0), request))
     return tasks, list(graph.graph.get("notes", []))
 
 
