@@ -190,6 +190,11 @@ def main() -> int:
 
         context_rows, _misses = context.run(args.quick)
         routing.extend(context_rows)
+        print("task graph corpus ...", file=sys.stderr)
+        import graph_corpus
+
+        graph_rows, _graph_misses = graph_corpus.run(args.quick)
+        routing.extend(graph_rows)
         print("validation benchmarks ...", file=sys.stderr)
         import validation
 
