@@ -24,7 +24,7 @@ class Subtask(NamedTuple):
 VERBS = rules.IMPERATIVE_VERBS | frozenset("""
 raise use call apply save register seed tag publish benchmark profile summarise summarize speed set mention drop
 expose wire hook send store validate throw emit deploy release install reuse connect pin configure enable disable
-allow log measure verify show print return inline wrap translate rework revert solve import export commit
+allow log measure verify show print return inline wrap translate rework revert solve import export commit link
 """.split())
 # Words that pair across "and" into one thing: "search and replace", "read and write", "update and test X".
 PAIR_WORDS = frozenset("""
@@ -264,6 +264,8 @@ def _link(texts: list[str], after: list[set[int]], steps: list[int], seps: list[
             if same and (_REFERS_BACK.search(text) or _FOLLOW_UP.search(text)
                          or text.lower().startswith(_SUBORDINATORS)):
                 after[i].add(i - 1)
+                if re.search(r"\bboth\b", text, re.I) and i > 1 and steps[i - 2] == steps[i]:
+                    after[i].add(i - 2)  # "write tests for both": the two before it
                 if text.lower().startswith(_SUBORDINATORS):  # on a condition: after everything before it
                     after[i] |= {j for j in range(max(0, i - _WINDOW), i) if steps[j] == steps[i]}
             for j in range(max(0, i - _WINDOW), i):
