@@ -53,13 +53,11 @@ class TrainedModel:
         tokens = task_tokens(profile)
         words = [t for t in tokens if not t.startswith("#")]  # the analysis' own features are always known
         idf = self.idf
-        known = sum(t in idf for t in words) / len(words) if words else 1.0
+        known = sum(map(idf.__contains__, words)) / len(words) if words else 1.0
         z = [self.bias[m] for m in self.models]
-        rows, width = self.rows, range(len(z))
+        rows = self.rows
         for token, x in term_weights(tokens, idf).items():
-            row = rows[token]
-            for i in width:
-                z[i] += x * row[i]
+            z = [a + x * w for a, w in zip(z, rows[token], strict=True)]
         self._last = (profile.text, profile.task_type, z, known)
         return z, known
 
