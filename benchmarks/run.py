@@ -188,7 +188,7 @@ def main() -> int:
         print("context benchmarks ...", file=sys.stderr)
         import context
 
-        context_rows, _misses = context.run(args.quick)
+        context_rows, _misses, context_table = context.run(args.quick)
         routing.extend(context_rows)
         print("task graph corpus ...", file=sys.stderr)
         import graph_corpus
@@ -215,11 +215,14 @@ def main() -> int:
     if args.json:
         report = {"runs": runs, "cores": os.cpu_count(), "load_avg_1min": load, "benchmarks": results,
                   "imports": imports, "routing": routing,
-                  "routing_cascade": {k: v for k, v in cascade.items() if k != "table"}, "ok": ok}
+                  "routing_cascade": {k: v for k, v in cascade.items() if k != "table"},
+                  "context_sufficiency": context_table, "ok": ok}
         print(json.dumps(report, indent=2))
     else:
         print()
         print(cascade["table"], end="\n\n")
+        context.print_table(context_table)   # sufficiency on real edits per request style, beside the baseline
+        print()
         print_rows(routing)
     return 0 if ok else 1
 
