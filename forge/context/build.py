@@ -38,6 +38,7 @@ USED_BY_WEIGHT = 0.5        # rank sent from a definition back to the files that
 BACKGROUND_SHARE = 0.1      # the part of the personalisation spread over every file
 STRONG_WEIGHT = 4.0         # a named file (5), a location (10) or a named symbol's file; a bare word is 3 at most
 _ELIDED = "⋮"
+_MOST_CHARS_PER_TOKEN = 8       # no tokenizer packs more characters of text into a token than this
 
 LineReader = Callable[[str], "list[str] | None"]
 
@@ -73,12 +74,13 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
 
     fitter = Fitter(req.budget, req.previous, counter, {f.path for f in snapshot.files})
     sent_whole: list[ContextItem] = []
+    wholes: list[WholeFile] = []
     if mode == "summary":
         fitter.take(safe(summary_items(snapshot, ranks, order, req.recent_commits)))
     else:
         wholes = whole_files(snapshot.files, mentions.paths, matches, ranks, req.request, read_lines)
         cap = int(req.budget * EXCERPT_SHARE)
-        sent_whole = fitter.take(safe(_whole_items(wholes, read_lines, ranks)), cap=cap)
+        sent_whole = fitter.take(safe(_whole_items(wholes, read_lines, ranks, cap)), cap=cap)
         whole_paths = {item.path for item in sent_whole}
         # A named file too long to send whole: every definition in it, each in full, in the file's order.
         too_long = [w.path for w in wholes if w.indexed and w.path not in whole_paths and w.path in matches.named]
@@ -97,7 +99,9 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         fitter.take(safe(_map_items(snapshot, order, ranks, {(i.path, i.symbol) for i in shown}, whole_paths)),
                     cap=map_cap)
     items, tokens = fitter.finish()
-    notes = _notes(snapshot, mentions, matches, {item.path for item in sent_whole})
+    notes = _notes(snapshot, mentions, matches, {item.path for item in sent_whole} | {w.path for w in wholes})
+    notes += [f"{w.path}: named in the request; too long to send whole within the budget" for w in wholes
+              if not w.indexed and w.path not in {item.path for item in sent_whole}]
     if masked["n"]:
         notes.append(f"{masked['n']} secret-looking strings (API keys) were replaced by *** in what is sent")
     return ContextPack(mode, req.budget, counter.encoding, items, tokens, notes, fitter.omitted)
@@ -160,11 +164,12 @@ def _excerpts(snapshot, matches: Matches, ranks, read_lines: LineReader) -> list
     return items
 
 
-def _whole_items(wholes: list[WholeFile], read_lines: LineReader, ranks) -> list[ContextItem]:
+def _whole_items(wholes: list[WholeFile], read_lines: LineReader, ranks, cap: int) -> list[ContextItem]:
     items = []
     for whole in wholes:
         lines = read_lines(whole.path)
-        if lines is None:
+        # A file far past the cap (a named data dump) is not worth counting: it cannot fit.
+        if lines is None or sum(len(line) + 1 for line in lines) > cap * _MOST_CHARS_PER_TOKEN:
             continue
         while lines and not lines[-1]:
             lines = lines[:-1]

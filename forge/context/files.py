@@ -127,6 +127,8 @@ def line_reader(root: Path):
     def read_lines(path: str) -> list[str] | None:
         if path not in cache:
             try:
+                if (root / path).stat().st_size > MAX_FILE_BYTES:     # a named data dump is never read whole
+                    raise OSError("too large")
                 text = (root / path).read_text(encoding="utf-8", errors="replace")
                 cache[path] = [line.removesuffix("\r") for line in text.split("\n")]
             except OSError:

@@ -239,3 +239,15 @@ def test_what_a_named_method_uses_comes_with_it(forge_env):
     assert excerpts[0] == ("rich/console.py", "Console.print_json")
     assert ("rich/json.py", "render_json") in excerpts, data["items"]
     assert "json.dumps(data, indent=indent)" in data["text"]
+
+
+def test_a_named_data_file_too_long_for_the_budget_is_said_so_not_sent(forge_env):
+    write(forge_env.cwd, "data/prices.csv", "sku,price\n" + "".join(f"item-{n},{n}.99\n" for n in range(4000)))
+    write(forge_env.cwd, "prices.py", "def load(path):\n    return open(path).read().splitlines()\n")
+    commit_all(forge_env.cwd)
+
+    data = context(forge_env, "fix load in prices.py for data/prices.csv", "--budget", "2000")
+
+    assert "data/prices.csv" not in whole(data) and "item-3999" not in data["text"]
+    assert "data/prices.csv: named in the request; too long to send whole within the budget" in data["notes"]
+    assert data["tokens"] <= 2000
