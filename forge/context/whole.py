@@ -16,6 +16,9 @@ from forge.validate.tests import dotted, imported_names, is_test_file
 _SPEAKS_OF_TESTS = re.compile(r"\btests?\b|\bspecs?\b", re.I)
 # Tests guessed from the request's words alone (no code named): the few the ranking puts first.
 _GUESSED_TESTS = 2
+# Tests of a named module sent whole, at most: the rest are in the outline.
+_MOST_AFFECTED_TESTS = 3
+_WORD = re.compile(r"[A-Za-z_]\w*")
 # Folders never read, even when named: version control and environments.
 _NEVER_READ = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__"})
 
@@ -46,7 +49,11 @@ def whole_files(files, mentions_paths: list[str], matches, ranks: dict[str, floa
     code = [p for p in chosen if p in indexed and not looks_like_test(p)]
     code += [t.path for t in matches.targets if t.reason.startswith(("named:", "the request names this place"))
              and t.path not in code]
-    for path in affected_tests(files, code, read_lines):
+    # A module of a large project is imported by dozens of tests: those using the named definitions most first.
+    names = {t.definition.name for t in matches.targets if t.definition is not None and t.path in code}
+    tests = affected_tests(files, code, read_lines)
+    tests.sort(key=lambda p: (-_uses(read_lines(p), names), -ranks.get(p, 0.0)))
+    for path in tests[:_MOST_AFFECTED_TESTS]:
         add(path, "a test of what the request names (imports it)")
     if _SPEAKS_OF_TESTS.search(request) and not code:
         tests = sorted((f.path for f in files if looks_like_test(f.path)), key=lambda p: -ranks.get(p, 0.0))
@@ -92,3 +99,7 @@ def modules_imported(files, test: str, read_lines) -> list[str]:
     names = imported_names("\n".join(read_lines(test) or []))
     return [f.path for f in files if f.path != test and not looks_like_test(f.path)
             and (dotted(f.path, has_src) or "\0") in names]
+
+
+def _uses(lines: list[str] | None, names: set[str]) -> int:
+    return sum(1 for word in _WORD.findall("\n".join(lines or [])) if word in names) if names else 0
