@@ -79,20 +79,36 @@ def _words(text: str) -> list[str]:
     return text.lower().split()
 
 
-def _head(text: str) -> list[str]:
-    """The words from the verb on: "please", "first" and the like skipped."""
-    words = _words(text)
+# Where an instruction's verb is looked for: its first words. A part grows as pieces join it, and reading only its
+# head keeps the split linear in the request however long a part becomes.
+_HEAD_CHARS = 120
+_PHRASE_CHARS = 400  # where a task's object and its prepositions' objects are looked for
+
+
+def _skipped(words: list[str]) -> int:
     start = 0
     while start < len(words) and words[start] in _SKIPPED:
         start += 1
-    return words[start:]
+    return start
+
+
+def _head(text: str) -> list[str]:
+    """The first words from the verb on: "please", "first" and the like skipped."""
+    words = _words(text[:_HEAD_CHARS])
+    return words[_skipped(words):]
 
 
 def _is_instruction(text: str) -> bool:
-    lowered = text.lower()
-    if lowered.startswith(_SUBORDINATORS):  # "once the tests pass, tag a release": the instruction after the comma
-        _, comma, rest = text.partition(",")
-        return bool(comma) and _is_instruction(rest.strip())
+    # "once the tests pass, tag a release": the instruction after the comma ("once X, once Y, Z" as deep as it goes)
+    for _ in range(3):
+        if not text[:_HEAD_CHARS].lower().startswith(_SUBORDINATORS):
+            break
+        comma = text.find(",", 0, _PHRASE_CHARS)
+        if comma < 0:
+            return False
+        text = text[comma + 1:].lstrip()
+    else:
+        return False
     head = _head(text)
     return bool(head) and head[0] in VERBS and not " ".join(head[:2]).startswith(_QUALIFIERS)
 
@@ -130,20 +146,23 @@ def _pieces(step: str) -> list[tuple[str, str]]:
     raw = _PART_SEP.split(step)
     pieces = [("", raw[0])] + [(raw[i], raw[i + 1]) for i in range(1, len(raw) - 1, 2)]
     merged: list[tuple[str, str]] = []
+    open_condition = False  # the last piece is "once X" still waiting for the comma after its condition
     for sep, piece in pieces:
-        if merged and merged[-1][1].lower().startswith(_SUBORDINATORS) and "," not in merged[-1][1] \
-                and sep.startswith(","):
+        if merged and open_condition and sep.startswith(","):
             merged[-1] = (merged[-1][0], merged[-1][1] + sep + piece)
+            open_condition = False
         else:
             merged.append((sep, piece))
+            open_condition = piece[:_HEAD_CHARS].lower().startswith(_SUBORDINATORS) and "," not in piece
     return merged
 
 
-def _splits_at(previous: str, sep: str, piece: str) -> bool:
-    if not piece.strip() or not _is_instruction(previous) or not _is_instruction(piece):
+def _splits_at(part: list[str], sep: str, piece: str) -> bool:
+    """Whether piece starts a new part after part (its pieces and separators so far)."""
+    if not piece.strip() or not _is_instruction(part[0]) or not _is_instruction(piece):
         return False
     if sep.strip().lower() in ("and", ",", ", and"):
-        return not _paired(previous.split(), piece.split())
+        return not _paired(part[-1][-_HEAD_CHARS:].split(), piece[:_HEAD_CHARS].split())
     return True
 
 
@@ -161,13 +180,13 @@ def _paired(before: list[str], after: list[str]) -> bool:
 
 def _parts(step: str) -> list[str]:
     """A step's independent parts, each starting with an instruction; the rest stays with the part it belongs to."""
-    parts: list[str] = []
+    parts: list[list[str]] = []  # each part's pieces and separators, joined once at the end
     for sep, piece in _pieces(step):
         if parts and not _splits_at(parts[-1], sep, piece):
-            parts[-1] += sep + piece
+            parts[-1] += (sep, piece)
         else:
-            parts.append(piece)
-    return [part for part in map(_clean, parts) if part]
+            parts.append([piece])
+    return [part for part in (_clean("".join(p)) for p in parts) if part]
 
 
 def _ordered(step: str) -> list[list[str]]:
@@ -195,9 +214,8 @@ def _ordered(step: str) -> list[list[str]]:
 
 def _phrases(text: str) -> list[str]:
     """The noun phrases a later "it" can stand for: the object, then those after each preposition."""
-    words = text.split()
-    head = len(words) - len(_head(text))
-    words = words[head + 1:]
+    words = text[:_PHRASE_CHARS].split()
+    words = words[_skipped([w.lower() for w in words[:_HEAD_CHARS]]) + 1:]
     if words and words[0].lower() in _PARTICLES:
         words = words[1:]
     phrases, current = [], []
@@ -229,11 +247,15 @@ def antecedent(text: str, plural: bool) -> str | None:
 
 def _resolve(text: str, before: str) -> str:
     """The task with "it"/"them" as an object replaced by what they stand for in the task before."""
+    stands_for = {word: antecedent(before, word == "them") for word in ("it", "them")}
+
     def replace(match: re.Match[str]) -> str:
-        preceding = text[:match.start()].split()
-        if not preceding or (len(preceding) > 1 and preceding[-1].lower() not in VERBS | _STOPS | {"of"}):
-            return match.group(0)  # "the bug it finds": a subject, left as written
-        return antecedent(before, match.group(1) == "them") or match.group(0)
+        start = match.start()
+        preceding = text[max(0, start - _HEAD_CHARS):start].split()
+        after_verb = start < _HEAD_CHARS and len(preceding) == 1  # right after the task's verb
+        if not preceding or not (after_verb or preceding[-1].lower() in VERBS | _STOPS | {"of"}):
+            return match.group(0)  # "the bug it finds", "it fails": a subject, left as written
+        return stands_for[match.group(1)] or match.group(0)
     return _PRONOUN.sub(replace, text) if _PRONOUN.search(text) else text
 
 
@@ -312,7 +334,7 @@ def split_request(text: str) -> list[Subtask]:
         step = step.strip()
         if not step:
             continue
-        if verb and not _is_instruction(step) and _words(step)[0] in ("the", "a", "an", "milestone"):
+        if verb and not _is_instruction(step) and _words(step[:_HEAD_CHARS])[0] in ("the", "a", "an", "milestone"):
             step = f"{verb} {step}"  # "do milestone 2, then milestone 3"
         for clause in _ordered(step):
             indices = set()

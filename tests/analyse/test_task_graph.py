@@ -101,3 +101,14 @@ def test_every_task_of_a_run_is_sent_with_the_whole_request(forge_env, fake_prov
         task, _, rest = user.partition("\n\n")
         assert task.startswith("Task: ") and FULL_REQUEST not in task
         assert rest.startswith("This task is one part of the request below") and f"\n\n{FULL_REQUEST}\n\n" in rest
+
+
+def test_requests_whose_parts_join_without_end_are_split_quickly(forge_env):
+    """Parts that grow by joining ("once a, once a, ...", "both and fix it, ...", background after background):
+    the rules read a part's head and tail only, so 100 KB of any is split in well under a second, not minutes."""
+    def fill(unit: str, size: int = 100_000) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+    for unit in ("once a, ", "both and fix it, ", "the x is y; "):
+        result = forge_env.run("route", "explain", fill(unit), "--json", timeout=10, env=KEYS)
+        assert result.returncode == 0, result.stderr
+        assert len(json.loads(result.stdout)["tasks"]) == 1, unit
