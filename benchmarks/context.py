@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
-if "--worker" not in sys.argv:      # a worker imports the forge its PYTHONPATH names (this tree or the baseline's)
+# A worker imports the forge its PYTHONPATH names (this tree or the baseline's): neither REPO nor run.py, which
+# puts REPO first on sys.path.
+if "--worker" not in sys.argv:
     sys.path.insert(0, str(REPO))
-
-from run import print_rows, wall_ms  # noqa: E402  (benchmarks/run.py: one way to time a command)
+    from run import print_rows, wall_ms  # (benchmarks/run.py: one way to time a command)
 
 SITE = Path(sysconfig.get_paths()["purelib"])
 SPEED_PACKAGES = ("rich", "click", "requests", "typer", "networkx")
@@ -210,7 +211,7 @@ DATA = Path(__file__).with_name("context_data")
 PROJECTS = {"click": ("8.1.3", "8.1.7"), "attrs": ("22.2.0", "23.1.0"), "jinja2": ("3.1.2", "3.1.4")}
 KEPT = ("src", "tests", "LICENSE", "LICENSE.rst")
 BASELINE_COMMIT = "1c55431"     # the last commit before issue 16's context work (3688e88)
-HUNKS_PER_PROJECT = 25          # spread evenly over each diff: ~300 tasks, ~2.5 min for both builders on 2 cores
+HUNKS_PER_PROJECT = 20          # spread evenly over each diff: ~250 tasks, ~2 min for both builders on 2 quiet cores
 NAMED_TARGET, WORDS_TARGET, MEDIAN_TOKENS_TARGET = 0.95, 0.70, 6000
 STYLES = ("file", "function", "class.method", "traceback", "failing test", "words")
 
@@ -420,9 +421,11 @@ def worker() -> None:
     import contextlib
     import io
 
+    import forge
     from forge.cli import context_view
     from forge.cli.state import make_state
 
+    assert Path(forge.__file__).resolve().is_relative_to(Path(os.environ["PYTHONPATH"]).resolve()), forge.__file__
     results = []
     for task in json.load(sys.stdin):
         out = io.StringIO()
