@@ -194,7 +194,9 @@ def recall(tmp: Path) -> tuple[list[dict], list[dict]]:
 
 
 def _covered(items: list[dict], path: str, qualified: str, repo: Path) -> bool:
-    """An excerpt of that file whose lines cover a definition with that qualified name."""
+    """An excerpt of that file whose lines cover a definition with that qualified name, or the file sent whole."""
+    if any(i["kind"] == "file" and i["path"] == path for i in items):
+        return True
     from forge.context.extract import extract
     from forge.context.languages import language_of
 
