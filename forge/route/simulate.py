@@ -17,12 +17,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple
 
 from forge.analyse.request import TaskProfile, analyse_task
+from forge.call.pricing import call_cost
 from forge.config.schema import Config, ModelConfig
 from forge.route import frontier
 from forge.route.cascade import MIN_PAIRS, fit_correlation
 from forge.route.decision import RouterState, RoutingDecision
 from forge.route.estimates import Outcomes
-from forge.route.policy import call_cost, route
+from forge.route.policy import route
 from forge.route.state import pass_rates
 from forge.route.workload import Outcome, Workload
 

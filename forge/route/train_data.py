@@ -39,7 +39,7 @@ def examples_from_ledger(ledger_path: Path, config: Config) -> list[Example]:
 
 def costs_for(config: Config) -> CostOf:
     """What the router would estimate a task to cost on a model."""
-    from forge.route.policy import call_cost
+    from forge.call.pricing import call_cost
 
     def cost(model: str, profile) -> float:
         return call_cost(config.models[model], profile.input_tokens, profile.output_tokens)
