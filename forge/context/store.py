@@ -41,8 +41,7 @@ class IndexStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self.db.execute("PRAGMA journal_mode = WAL")
+            self._enter_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.transaction():
                 # A cache: a file from another layout is dropped and rebuilt, never migrated.
@@ -54,6 +53,20 @@ class IndexStore:
                     self.db.execute(statement)
         except (sqlite3.DatabaseError, OSError) as error:
             raise index_error(path, error) from error
+
+    def _enter_wal(self) -> None:
+        # Switching a fresh file to WAL needs it to itself, and SQLite answers "locked" at once rather than through
+        # the busy handler when another process is doing the same: wait here as the busy timeout would.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def transaction(self):
         return _Immediate(self.db)
