@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from operator import mul
 from pathlib import Path
 
 from forge.analyse.request import TaskProfile
@@ -30,6 +31,7 @@ class TrainedModel:
         # Each feature's weights for every model at once: one pass over a task's features scores all models.
         self.rows: dict[str, tuple[float, ...]] = {t: tuple(v[1:]) for t, v in data["features"].items()}
         self.index: dict[str, int] = {m: i for i, m in enumerate(self.models)}
+        self._biases: list[float] = [self.bias[m] for m in self.models]
         self.value_quantiles: list[float] = [float(q) for q in data["value_quantiles"]]
         self.meta = {k: v for k, v in data.items() if k not in ("features", "quantiles")}
         # rho of the planner's one-factor model, measured on the training tasks (None: older files, the default).
@@ -54,10 +56,15 @@ class TrainedModel:
         words = [t for t in tokens if not t.startswith("#")]  # the analysis' own features are always known
         idf = self.idf
         known = sum(map(idf.__contains__, words)) / len(words) if words else 1.0
-        z = [self.bias[m] for m in self.models]
-        rows = self.rows
-        for token, x in term_weights(tokens, idf).items():
-            z = [a + x * w for a, w in zip(z, rows[token], strict=True)]
+        weights = term_weights(tokens, idf)
+        if weights:
+            # Gather the task's rows, then one C-level dot product per model (a list per token was 2-3x slower).
+            rows = self.rows
+            xs = list(weights.values())
+            columns = zip(*[rows[token] for token in weights])
+            z = [b + sum(map(mul, xs, column)) for b, column in zip(self._biases, columns, strict=True)]
+        else:
+            z = list(self._biases)
         self._last = (profile.text, profile.task_type, z, known)
         return z, known
 

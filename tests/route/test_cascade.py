@@ -128,7 +128,8 @@ def test_route_explain_shows_the_plan_with_each_steps_odds_and_cost(forge_env):
 
 
 def test_exploration_is_configured_reported_and_off_at_zero(forge_env, tmp_path):
-    """Half the tasks try a left-out model first at explore_rate 0.5; none at 0; simulate counts them."""
+    """Half the tasks try a left-out model first at explore_rate 0.5; none at 0, and none where the plan has one
+    call (the explored model would take the task's only call); simulate counts them."""
     (forge_env.cwd / "routing.toml").write_text(TWO_MODELS + """
 [models.weak.quality]
 default = 0.005
@@ -137,16 +138,17 @@ default = 0.005
     tasks.write_text("".join(json.dumps({"id": str(i), "request": f"add a retry to the client number {i}"}) + "\n"
                              for i in range(60)))
 
-    def explored(rate: str) -> int:
+    def explored(rate: str, mode: str = "cascade") -> int:
         result = forge_env.run("--set", f"routing.explore_rate={rate}", "--set", "routing.cost_quality_tradeoff=0.5",
-                               "route", "simulate", "--tasks", str(tasks), "--json")
+                               "route", "simulate", "--tasks", str(tasks), "--mode", mode, "--json")
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)["router"]["explored_tasks"]
 
     assert explored("0") == 0
     assert 15 <= explored("0.5") <= 45
+    assert explored("0.5", mode="route") == 0
     plain = forge_env.run("--set", "routing.explore_rate=0.5", "--set", "routing.cost_quality_tradeoff=0.5", "route",
-                          "simulate", "--tasks", str(tasks)).stdout
+                          "simulate", "--tasks", str(tasks), "--mode", "cascade").stdout
     assert "task(s) tried a left-out model first (routing.explore_rate)" in plain
     said = [forge_env.run("--set", "routing.explore_rate=0.5", "--set", "routing.cost_quality_tradeoff=0.5", "route",
                           "explain", f"add a retry to the client number {i}").stdout for i in range(12)]
