@@ -17,6 +17,7 @@ from forge.call.litellm_call import measured_tokens_per_s
 from forge.call.local_speed import timeout_is_final
 from forge.call.result import CallResult, Validation
 from forge.call.retry import RetryPolicy, after_failure
+from forge.call.walk import PlanWalk
 
 
 class Attempt(NamedTuple):
@@ -66,15 +67,6 @@ def _timeout_fits_speed(caller, name: str) -> bool:
     return timeout_is_final(model, provider, measured_tokens_per_s(model, provider))
 
 
-def _each_once(models: Sequence[str | None]) -> list[str]:
-    """Each named model once, in order: a model's step is its one place in the order."""
-    out: list[str] = []
-    for name in models:
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
 async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], caller, breaker: CircuitBreaker,
                         *, policy: RetryPolicy | None = None, max_retries: int | None = None,
                         task_id: str | None = None, task_type: str | None = None,
@@ -102,12 +94,8 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
     policy = policy._replace(max_attempts_per_model=per_model)
     attempts: list[Attempt] = []
     skipped: list[str] = []
-    planned = _each_once(models)
-    order = _each_once([*planned, *fallbacks])
-    judged = False  # whether the last model tried ended with an answer its check rejected
-    for step, name in enumerate(order):
-        if step >= len(planned) and judged:
-            break
+    walk = PlanWalk(models, fallbacks)
+    for step, name in walk:
         tries = rejections = 0
         while breaker.allow(name):
             result, validation = await caller.call(name, messages, task_id=task_id, task_type=task_type,
@@ -126,27 +114,25 @@ async def complete_task(models: Sequence[str], messages: list[dict[str, Any]], c
             if result.ok:  # answered, but the answer failed its check: feedback, then a stronger model
                 rejections += 1
                 again = rejections < rejections_per_model
-                following = name if again else (order[step + 1] if step + 1 < len(order) else None)
+                following = name if again else walk.following(step, judged=True)
                 if following is not None and revise is not None:
                     messages = revise(messages, result, validation, following)
                     if inspect.isawaitable(messages):   # a reviser may build context in a worker thread
                         messages = await messages
                 if again:
                     continue
-                judged = True
+                walk.ended(judged=True)
                 break
             tries += 1
             fitted = result.error_kind == "timeout" and _timeout_fits_speed(caller, name)
             verdict = after_failure(result, tries, policy, timeout_fits_speed=fitted)
-            last = step == len(order) - 1
+            last = walk.following(step, judged=False) is None
             if on_failure is not None:
                 on_failure(attempt, "retry" if verdict.retry else "give up" if last else "next", verdict.delay_s)
             if not verdict.retry:
-                judged = False
-                break
+                break  # ended unjudged: the provider failed, not the model's answer
             await sleep(verdict.delay_s)
-        else:
-            judged = False  # the circuit opened, or was open: the provider's failure, not the model's answer
+        else:  # the circuit opened, or was open: the provider's failure, not the model's answer
             if tries == 0 and rejections == 0:
                 skipped.append(name)
     return TaskOutcome(None, None, tuple(attempts), tuple(skipped))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from forge.analyse.request import TaskProfile, analyse_task
 from forge.call.pricing import call_cost
+from forge.call.walk import PlanWalk
 from forge.config.schema import Config, ModelConfig
 from forge.route import frontier
 from forge.route.cascade import MIN_PAIRS, fit_correlation
@@ -134,13 +135,16 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
                     per_task.append(TaskScore(0.0, 1.0, 1.0, 0))
             continue
         explored += decision.explored is not None
-        tried = decision.models()
-        last = len(tried) - 1
+        # The walk run and ask use; a recorded or estimated outcome is always judged, so the walk keeps to the
+        # plan and the fallbacks (for provider failures, which a workload does not record) never come up.
+        walk = PlanWalk(decision.models(), decision.fallbacks)
         reach = 1.0  # the chance this call is made: below 1 only after a call scored by its estimate
         task_cost = task_score = task_success = task_calls = 0.0
         any_estimated = False
         failed_here: list[str] = []
-        for step, model in enumerate(tried):
+        for step, model in walk:
+            walk.ended(judged=True)
+            kept = walk.following(step) is None  # no model after this one: its answer is the task's
             outcome = task.outcomes.get(model)
             m = models[model]
             cost = reach * _cost(m, profile, outcome)
@@ -167,11 +171,11 @@ def run_workload(config: Config, workload: Workload, profiles: list[TaskProfile]
                 observed[key] = Outcomes(before.successes + weight * outcome.success,
                                          before.failures + weight * (not outcome.success))
                 for earlier in failed_here:
-                    tried, passed = pairs.get((earlier, model), (0.0, 0.0))
-                    pairs[(earlier, model)] = (tried + weight, passed + weight * outcome.success)
+                    judged_after, passed = pairs.get((earlier, model), (0.0, 0.0))
+                    pairs[(earlier, model)] = (judged_after + weight, passed + weight * outcome.success)
                 if not outcome.success:
                     failed_here.append(model)
-                if outcome.success or step == last:  # this answer is kept
+                if outcome.success or kept:  # this answer is kept
                     task_score += reach * outcome.score
                     task_success += reach * outcome.success
                 if outcome.success:
