@@ -29,11 +29,18 @@ SUMMARY_INTENTS = frozenset({"architecture"})
 EXCERPT_SHARE = 0.75
 # One definition longer than this share of the budget is cut to its head.
 MAX_EXCERPT_SHARE = 0.4
+# What supports the named code (a callee, the definition beside it) is cut sooner: its head says how to use it.
+MAX_SUPPORT_SHARE = 0.08
+SUPPORT_SCORE = SCORES["callee"]
+# The definitions beside a named one come with it (a change often runs on into the next), while so few
+# definitions are named that the request is specific.
+MOST_NAMED_FOR_NEIGHBOURS = 3
 # The signature outline after targeted text: this share of what the targeted text took, at least the floor; with
 # nothing targeted (a request in words only), this share of the budget.
 MAP_SHARE = 0.5
 MAP_FLOOR_TOKENS = 400
 MAP_ALONE_SHARE = 0.25
+MAP_MOST_TOKENS = 2000     # signatures orient; past this they only fill the budget
 USED_BY_WEIGHT = 0.5        # rank sent from a definition back to the files that use it, against the forward edge
 BACKGROUND_SHARE = 0.1      # the part of the personalisation spread over every file
 STRONG_WEIGHT = 4.0         # a named file (5), a location (10) or a named symbol's file; a bare word is 3 at most
@@ -87,15 +94,18 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         matches = _with_definitions_of(matches, snapshot, too_long)
         # What the named definitions use comes next; of a file sent whole, its own text already shows it.
         callees = [t for t in callee_targets(snapshot.files, matches.targets, read_lines) if t.path not in whole_paths]
-        matches = Matches(matches.targets + callees, matches.file_weights, matches.unmatched, matches.notes,
+        beside = [t for t in _neighbours(snapshot, matches.targets) if t.path not in whole_paths]
+        matches = Matches(matches.targets + callees + beside, matches.file_weights, matches.unmatched, matches.notes,
                           matches.named)
         excerpts = safe(_excerpts(snapshot, matches, ranks, read_lines))
-        _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter)
+        _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter,
+                           int(req.budget * MAX_SUPPORT_SHARE))
         used = req.budget - fitter.left
         shown = fitter.take(excerpts, cap=cap - used, skip=lambda item, taken: _overlaps(item, sent_whole + taken))
         targeted = req.budget - fitter.left
         # The budget is a ceiling: the outline adds what is around the targeted text, not everything that fits.
         map_cap = max(MAP_FLOOR_TOKENS, int(targeted * MAP_SHARE)) if targeted else int(req.budget * MAP_ALONE_SHARE)
+        map_cap = min(map_cap, MAP_MOST_TOKENS)
         fitter.take(safe(_map_items(snapshot, order, ranks, {(i.path, i.symbol) for i in shown}, whole_paths)),
                     cap=map_cap)
     items, tokens = fitter.finish()
@@ -180,17 +190,58 @@ def _whole_items(wholes: list[WholeFile], read_lines: LineReader, ranks, cap: in
 
 
 def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matches:
-    """matches with every outermost definition of paths as a target, below what the request names."""
+    """matches with definitions of paths as targets, below what the request names: every outermost one when
+    nothing in the file is pointed at, else the definitions beside each place pointed at (a line, a named
+    definition: its previous and next sibling), as a change that starts there may run on into the next one."""
     if not paths:
         return matches
     defs_of = {f.path: f.definitions for f in snapshot.files}
     targets = [t for t in matches.targets if not (t.path in paths and t.definition is None)]
     have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
     for path in paths:
-        for _depth, d in (row for row in outline(defs_of.get(path, [])) if row[0] == 0):
+        rows = outline(defs_of.get(path, []))
+        pointed = [t for t in targets if t.path == path and t.score > SCORES["in-named-file"]]
+        wanted = [d for depth, d in rows if depth == 0] if not pointed else \
+            [d for t in pointed for d in _beside(rows, t)]
+        for d in wanted:
             if (path, d.qualified) not in have:
+                have.add((path, d.qualified))
                 targets.append(Target(path, d, SCORES["in-named-file"], "in the file the request names"))
     return Matches(targets, matches.file_weights, matches.unmatched, matches.notes, matches.named)
+
+
+def _neighbours(snapshot, targets: list[Target]) -> list[Target]:
+    """The definitions beside the few named ones (their previous and next sibling), below what they use."""
+    named = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
+    if not named or len(named) > MOST_NAMED_FOR_NEIGHBOURS:
+        return []
+    defs_of = {f.path: f.definitions for f in snapshot.files}
+    have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
+    found = []
+    for target in named:
+        for d in _beside(outline(defs_of.get(target.path, [])), target):
+            if (target.path, d.qualified) not in have:
+                have.add((target.path, d.qualified))
+                found.append(Target(target.path, d, SCORES["beside"], f"beside {target.definition.qualified}"))
+    return found
+
+
+def _beside(rows: list, target: Target) -> list:
+    """The definitions just before and after target at its own depth, within its enclosing definition."""
+    if target.definition is not None:
+        here = next(((depth, d) for depth, d in rows if d is target.definition), None)
+        if here is None:
+            return []
+        depth, start, end = here[0], target.definition.start_line, target.definition.end_line
+    else:
+        depth, (start, end) = 0, target.lines
+    parent = next((d for k, d in reversed(rows) if k == depth - 1 and d.start_line <= start and d.end_line >= end),
+                  None)
+    low, high = (parent.start_line, parent.end_line) if parent else (0, float("inf"))
+    siblings = [d for k, d in rows if k == depth and low <= d.start_line and d.end_line <= high]
+    before = [d for d in siblings if d.end_line < start][-1:]
+    after = [d for d in siblings if d.start_line > end][:1]
+    return before + after
 
 
 def _overlaps(item: ContextItem, taken: list[ContextItem]) -> bool:
@@ -230,17 +281,20 @@ def _excerpt(target: Target, definitions, read_lines: LineReader, rank: float) -
                        symbol=symbol, lines=(start, end), rank=rank, score=target.score, full_lines=(start, end))
 
 
-def _cut_long_excerpts(items: list[ContextItem], limit: int, counter) -> None:
-    """A definition longer than limit tokens keeps its head and a note of what was cut."""
+def _cut_long_excerpts(items: list[ContextItem], limit: int, counter, support_limit: int | None = None) -> None:
+    """A definition longer than limit tokens (support_limit for what only supports the named code) keeps its head
+    and a note of what was cut."""
     counts = counter.count_many([item.text for item in items])
     for item, tokens in zip(items, counts, strict=True):
-        if tokens <= limit:
+        cap = support_limit if support_limit is not None and item.score <= SUPPORT_SCORE else limit
+        if tokens <= cap:
             continue
+        limit_here = cap
         lines = item.text.split("\n")
         start, end = item.lines
         # The text is the header line, two lines per enclosing scope, then the definition's own lines.
         own_from = len(lines) - (end - start + 1)
-        keep = max(own_from + 1, int(len(lines) * limit / tokens))
+        keep = max(own_from + 1, int(len(lines) * limit_here / tokens))
         last = start + keep - own_from - 1
         item.lines = (start, last)
         item.text = "\n".join(lines[:keep]) + f"\n{_ELIDED} (cut after line {last}: the definition runs to line {end})"

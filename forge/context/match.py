@@ -11,7 +11,8 @@ from forge.context.extract import Definition
 from forge.context.mentions import Mentions
 
 # How strongly each kind of mention points at a definition; the order in which the context builder takes them.
-SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0, "callee": 1.5}
+SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0, "callee": 1.5,
+          "beside": 1.0}
 NAMED_FILE_WEIGHT = 5.0
 _WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 # A bare word matching more definitions than this names nothing in particular.
@@ -130,11 +131,12 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
         for mentioned in found.paths:
             path = lookup.resolve_path(mentioned)
             if path is None:
-                if found is mentions and not any(mentioned == loc for loc, _ in found.locations):
+                if found is mentions and (mentioned in found.worded
+                                          or not any(mentioned == loc for loc, _ in found.locations)):
                     unmatched.append(mentioned)
                 continue
             # A path only as a location (a traceback's frames) names a place, not a file to send whole.
-            located = any(mentioned == loc for loc, _ in found.locations)
+            located = mentioned not in found.worded and any(mentioned == loc for loc, _ in found.locations)
             if found is mentions and not located and path not in named_in_request:
                 named_in_request.append(path)
             named_files.add(path)

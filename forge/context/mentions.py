@@ -27,6 +27,13 @@ _LOCATION_PATTERNS = (
     re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})(?::\[?|\()(\d+)"),   # path:line, path(line,col), Maven path:[l,c]
     re.compile(r"\(([\w$.-]+\.java):(\d+)\)"),                                   # Java stack frame
 )
+# Locations written in words: "src/x.py around line 40", "x.py, line 12", "line 12 of x.py". Unlike a tool's
+# location, these name the file as well as the place: the user points at the file to change.
+_WORDED_LOCATIONS = (
+    re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})[\s,:]*\(?\s*(?:(?:around|near|at|on|in|from)\s+)?lines?\s+(\d+)",
+               re.IGNORECASE),
+    re.compile(rf"\blines?\s+(\d+)(?:\s*[-–]\s*\d+)?\s+(?:of|in)\s+({_PATH_TEXT})", re.IGNORECASE),
+)
 _PYTEST_ID = re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})::((?:\w+::)*\w+)")
 _PATH = re.compile(rf"(?<![\w/.+-])({_PATH_TEXT})(?![\w-])")
 _BACKTICKED = re.compile(r"`([^`\n]{1,200})`")
@@ -54,6 +61,7 @@ class Mentions:
     locations: list[tuple[str, int]] = field(default_factory=list)
     symbols: list[str] = field(default_factory=list)        # written like code: backticks, dots, calls, tests
     identifiers: list[str] = field(default_factory=list)    # other words that may name a definition
+    worded: list[str] = field(default_factory=list)         # paths of locations written in words: named too
 
     def is_empty(self) -> bool:
         return not (self.paths or self.locations or self.symbols or self.identifiers)
@@ -65,6 +73,11 @@ def find_mentions(text: str) -> Mentions:
     for pattern in _LOCATION_PATTERNS:
         for match in pattern.finditer(text):
             _add(found.locations, (_clean_path(match.group(1)), int(match.group(2))))
+    for number, pattern in enumerate(_WORDED_LOCATIONS):
+        for match in pattern.finditer(text):
+            path, line = (match.group(1), match.group(2)) if number == 0 else (match.group(2), match.group(1))
+            _add(found.locations, (_clean_path(path), int(line)))
+            _add(found.worded, _clean_path(path))
     for match in _PYTEST_ID.finditer(text):
         _add(found.paths, _clean_path(match.group(1)))
         # tests/test_x.py::TestRank::test_dangling names the test; its class only says where it lives.

@@ -52,7 +52,9 @@ def whole_files(files, mentions_paths: list[str], matches, ranks: dict[str, floa
     # A module of a large project is imported by dozens of tests: those using the named definitions most first.
     names = {t.definition.name for t in matches.targets if t.definition is not None and t.path in code}
     tests = affected_tests(files, code, read_lines)
-    tests.sort(key=lambda p: (-_uses(read_lines(p), names), -ranks.get(p, 0.0)))
+    uses = {p: _uses(read_lines(p), names) for p in tests}
+    # With definitions named, a test that never says their names is not one the task must make pass.
+    tests = sorted((p for p in tests if uses[p] or not names), key=lambda p: (-uses[p], -ranks.get(p, 0.0)))
     for path in tests[:_MOST_AFFECTED_TESTS]:
         add(path, "a test of what the request names (imports it)")
     if _SPEAKS_OF_TESTS.search(request) and not code:

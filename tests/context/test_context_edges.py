@@ -155,7 +155,7 @@ def test_a_method_and_its_class_are_not_both_sent(forge_env):
     commit_all(forge_env.cwd)
     data = context(forge_env, "fix Holder.huge_function", "--budget", "2000")
     excerpts = [i["symbol"] for i in data["items"] if i["kind"] == "excerpt"]
-    assert excerpts == ["Holder.huge_function"]
+    assert excerpts == ["Holder.huge_function", "Holder.small"]   # the method, then the one beside it; no class
 
 
 def test_a_dropped_excerpt_is_not_said_to_be_above(forge_env):
@@ -188,3 +188,36 @@ def test_a_file_deleted_since_it_was_sent_is_said_to_be_gone(forge_env, tmp_path
     os.remove(forge_env.cwd / "pkg/store.py")
     again = context(forge_env, "fix `fill` in pkg/other.py", "--previous", str(previous))
     assert "No longer in the repository since they were sent: pkg/store.py" in again["text"]
+
+
+def _long_module(count: int) -> str:
+    """count functions of ~12 lines each: far too long to send whole within a small budget."""
+    return "".join(f"def step_{i}(value):\n" + "".join(f"    value = value * {i} + {j}\n" for j in range(10))
+                   + "    return value\n\n\n" for i in range(count))
+
+
+def test_a_long_named_file_and_a_line_in_words_sends_that_region_not_the_files_first_definitions(forge_env):
+    write(forge_env.cwd, "pipeline.py", _long_module(150))
+    commit_all(forge_env.cwd)
+    lines = (forge_env.cwd / "pipeline.py").read_text().splitlines()
+    line = lines.index("def step_120(value):") + 5
+    for request in (f"update pipeline.py (around line {line}): the rounding is wrong there",
+                    f"the rounding at line {line} of pipeline.py is wrong"):
+        data = context(forge_env, request, "--budget", "3000")
+        text = "\n".join(item["text"] for item in data["items"])
+        assert "\n".join(lines[line - 6:line + 7]) in text, request       # all of step_120, as in the file
+        assert "def step_0(value):\n" not in text                           # not the file's head
+        excerpts = [i["symbol"] for i in data["items"] if i["kind"] == "excerpt"]
+        assert excerpts[:3] == ["step_120", "step_119", "step_121"], excerpts  # the place, then what is beside it
+        assert data["tokens"] <= 3000
+
+
+def test_a_test_file_that_never_uses_the_named_definition_is_not_sent_whole(forge_env):
+    write(forge_env.cwd, "pkg/__init__.py", "")
+    write(forge_env.cwd, "pkg/calc.py", "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n")
+    write(forge_env.cwd, "tests/test_add.py", "from pkg.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n")
+    write(forge_env.cwd, "tests/test_sub.py", "from pkg.calc import sub\n\n\ndef test_sub():\n    assert sub(3, 2) == 1\n")
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "fix a bug in `add`")
+    whole = [item["path"] for item in data["items"] if item["kind"] == "file"]
+    assert "tests/test_add.py" in whole and "tests/test_sub.py" not in whole, whole
