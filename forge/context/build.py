@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from forge.context.files import looks_like_test
 from forge.context.fit import Fitter
 from forge.context.item import ContextItem, ContextPack
-from forge.context.match import SCORES, Matches, Target, callee_targets, match
+from forge.context.match import SCORES, WHOLE_FILE, Matches, Target, callee_targets, match
 from forge.context.mentions import Mentions, find_mentions
 from forge.context.outline import outline
 from forge.context.rank import pagerank
@@ -87,7 +88,9 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
     else:
         wholes = whole_files(snapshot.files, mentions.paths, matches, ranks, req.request, read_lines)
         cap = int(req.budget * EXCERPT_SHARE)
-        sent_whole = fitter.take(safe(_whole_items(wholes, read_lines, ranks, cap)), cap=cap)
+        # What the request names goes first, whole; the tests of it only after the named definitions' own text.
+        primary = [w for w in wholes if not w.supporting]
+        sent_whole = fitter.take(safe(_whole_items(primary, read_lines, ranks, cap)), cap=cap)
         whole_paths = {item.path for item in sent_whole}
         # A named file too long to send whole: every definition in it, each in full, in the file's order.
         too_long = [w.path for w in wholes if w.indexed and w.path not in whole_paths and w.path in matches.named]
@@ -101,7 +104,18 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         _cut_long_excerpts(excerpts, int(req.budget * MAX_EXCERPT_SHARE), counter,
                            int(req.budget * MAX_SUPPORT_SHARE))
         used = req.budget - fitter.left
-        shown = fitter.take(excerpts, cap=cap - used, skip=lambda item, taken: _overlaps(item, sent_whole + taken))
+        named_first = [item for item in excerpts if item.score > SUPPORT_SCORE]
+        shown = fitter.take(named_first, cap=cap - used,
+                            skip=lambda item, taken: _overlaps(item, sent_whole + taken))
+        used = req.budget - fitter.left
+        tests = fitter.take(safe(_whole_items([w for w in wholes if w.supporting], read_lines, ranks, cap - used)),
+                            cap=cap - used)
+        sent_whole += tests
+        whole_paths |= {item.path for item in tests}
+        used = req.budget - fitter.left
+        supporting = [item for item in excerpts if item.score <= SUPPORT_SCORE and item.path not in whole_paths]
+        shown += fitter.take(supporting, cap=cap - used,
+                             skip=lambda item, taken: _overlaps(item, sent_whole + shown + taken))
         targeted = req.budget - fitter.left
         # The budget is a ceiling: the outline adds what is around the targeted text, not everything that fits.
         map_cap = max(MAP_FLOOR_TOKENS, int(targeted * MAP_SHARE)) if targeted else int(req.budget * MAP_ALONE_SHARE)
@@ -196,7 +210,10 @@ def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matche
     if not paths:
         return matches
     defs_of = {f.path: f.definitions for f in snapshot.files}
-    targets = [t for t in matches.targets if not (t.path in paths and t.definition is None)]
+    # The named file's own target (all of it, from its first line) gives way to its definitions; a place in it
+    # outside any definition stays.
+    targets = [t for t in matches.targets
+               if not (t.path in paths and t.definition is None and t.lines and t.lines[1] >= WHOLE_FILE)]
     have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
     for path in paths:
         rows = outline(defs_of.get(path, []))
@@ -212,7 +229,11 @@ def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matche
 
 def _neighbours(snapshot, targets: list[Target]) -> list[Target]:
     """The definitions beside the few named ones (their previous and next sibling), below what they use."""
-    named = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
+    # The places a request or traceback points at (a test's frame aside: its neighbours are other tests), else
+    # the definitions it names, when they are few enough for the request to be specific.
+    located = [t for t in targets if t.definition is not None and t.score >= SCORES["location"]
+               and not looks_like_test(t.path)]
+    named = located or [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
     if not named or len(named) > MOST_NAMED_FOR_NEIGHBOURS:
         return []
     defs_of = {f.path: f.definitions for f in snapshot.files}
@@ -277,8 +298,10 @@ def _excerpt(target: Target, definitions, read_lines: LineReader, rank: float) -
     # A getter and its setter share a name: the second is key #2, which stays put when lines move.
     nth = next((i for i, e in enumerate(same_name, 1) if e.start_line == start), 1)
     key = f"excerpt:{target.path}:{symbol or start}" + (f"#{nth}" if nth > 1 else "")
+    focus = target.lines[0] if d is not None and target.lines and start <= target.lines[0] <= end else None
     return ContextItem("excerpt", key, f"### {header}\n" + "\n".join(body), target.reason, path=target.path,
-                       symbol=symbol, lines=(start, end), rank=rank, score=target.score, full_lines=(start, end))
+                       symbol=symbol, lines=(start, end), rank=rank, score=target.score, full_lines=(start, end),
+                       focus=focus)
 
 
 def _cut_long_excerpts(items: list[ContextItem], limit: int, counter, support_limit: int | None = None) -> None:
@@ -296,6 +319,17 @@ def _cut_long_excerpts(items: list[ContextItem], limit: int, counter, support_li
         own_from = len(lines) - (end - start + 1)
         keep = max(own_from + 1, int(len(lines) * limit_here / tokens))
         last = start + keep - own_from - 1
+        if item.focus is not None and item.focus > last:
+            # The place pointed at is past the head: keep the definition's first line and the lines around it.
+            width = max(1, keep - own_from - 2)
+            first = max(start + 1, min(item.focus - width // 2, end - width + 1))
+            last = min(end, first + width - 1)
+            item.lines = (first, last)
+            item.text = "\n".join(lines[:own_from + 1] + [f"{_ELIDED} (lines {start + 1}-{first - 1} left out)"]
+                                  + lines[own_from + first - start:own_from + last - start + 1])
+            if last < end:
+                item.text += f"\n{_ELIDED} (cut after line {last}: the definition runs to line {end})"
+            continue
         item.lines = (start, last)
         item.text = "\n".join(lines[:keep]) + f"\n{_ELIDED} (cut after line {last}: the definition runs to line {end})"
 

@@ -22,6 +22,7 @@ class ContextItem:
     tokens: int = 0
     digest: str = ""
     full_lines: tuple[int, int] | None = None   # the whole definition, when lines shows only its head
+    focus: int | None = None                     # the line pointed at (a location): what a cut keeps
 
     def as_json(self) -> dict:
         return {"kind": self.kind, "key": self.key, "path": self.path, "symbol": self.symbol,

@@ -8,13 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from forge.context.extract import Definition
+from forge.context.files import looks_like_test
 from forge.context.mentions import Mentions
 
 # How strongly each kind of mention points at a definition; the order in which the context builder takes them.
 SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0, "callee": 1.5,
-          "beside": 1.0}
+          "beside": 1.0, "under-test": 2.5}
 NAMED_FILE_WEIGHT = 5.0
-_WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
+WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 # A bare word matching more definitions than this names nothing in particular.
 _MAX_IDENTIFIER_MATCHES = 12
 # A name called from a named definition and defined in more places than this (run, get) is no one callee.
@@ -123,8 +124,9 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
                 continue
             definition = lookup.innermost(path, line)
             why = "the failure points here" if source == "failure" else "the request names this place"
+            # With a definition, lines is the place itself: a definition too long to send keeps the part there.
             add(path, definition, SCORES[source], f"{why}: {mentioned}:{line}",
-                None if definition else (max(1, line - 10), line + 10))
+                (line, line) if definition else (max(1, line - 10), line + 10))
     named_files = set()
     named_in_request: list[str] = []
     for found in filter(None, (failure, mentions)):
@@ -171,7 +173,7 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
         # A file named with nothing in it named ("what does pkg/b.py do?"): the file itself, from its first line
         # (the builder cuts what is too long to its head), not only its signatures.
         targets[(path, None, 1)] = Target(path, None, NAMED_FILE_WEIGHT, "the request names this file",
-                                          (1, _WHOLE_FILE))
+                                          (1, WHOLE_FILE))
     ordered = sorted(targets.values(), key=lambda t: -t.score)
     return Matches(ordered, dict(file_weights), unmatched, lookup.notes, named_in_request)
 
@@ -186,6 +188,7 @@ def callee_targets(files, targets: list[Target], read_lines) -> list[Target]:
     for target in strong:
         lines = read_lines(target.path) or []
         d = target.definition
+        tested = looks_like_test(target.path) and d.name.startswith(("test", "Test"))
         body = "\n".join(lines[d.start_line - 1:d.end_line])
         for word in dict.fromkeys(_WORD.findall(body)):
             if word == d.name or len(word) < 3:
@@ -197,5 +200,7 @@ def callee_targets(files, targets: list[Target], read_lines) -> list[Target]:
                 key = (path, callee.qualified)
                 inside = path == target.path and d.start_line <= callee.start_line <= d.end_line
                 if key not in have and key not in found and not inside:
-                    found[key] = Target(path, callee, SCORES["callee"], f"used by {d.qualified}")
+                    # What a named test uses is the code under test, where its fix most likely goes.
+                    found[key] = (Target(path, callee, SCORES["under-test"], f"used by the test {d.qualified}")
+                                  if tested else Target(path, callee, SCORES["callee"], f"used by {d.qualified}"))
     return list(found.values())

@@ -61,7 +61,7 @@ class TrainedModel:
             # Gather the task's rows, then one C-level dot product per model (a list per token was 2-3x slower).
             rows = self.rows
             xs = list(weights.values())
-            columns = zip(*[rows[token] for token in weights])
+            columns = zip(*[rows[token] for token in weights], strict=True)
             z = [b + sum(map(mul, xs, column)) for b, column in zip(self._biases, columns, strict=True)]
         else:
             z = list(self._biases)

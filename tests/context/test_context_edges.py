@@ -215,9 +215,42 @@ def test_a_long_named_file_and_a_line_in_words_sends_that_region_not_the_files_f
 def test_a_test_file_that_never_uses_the_named_definition_is_not_sent_whole(forge_env):
     write(forge_env.cwd, "pkg/__init__.py", "")
     write(forge_env.cwd, "pkg/calc.py", "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n")
-    write(forge_env.cwd, "tests/test_add.py", "from pkg.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n")
-    write(forge_env.cwd, "tests/test_sub.py", "from pkg.calc import sub\n\n\ndef test_sub():\n    assert sub(3, 2) == 1\n")
+    for name, check in (("add", "add(1, 2) == 3"), ("sub", "sub(3, 2) == 1")):
+        write(forge_env.cwd, f"tests/test_{name}.py",
+              f"from pkg.calc import {name}\n\n\ndef test_{name}():\n    assert {check}\n")
     commit_all(forge_env.cwd)
     data = context(forge_env, "fix a bug in `add`")
     whole = [item["path"] for item in data["items"] if item["kind"] == "file"]
     assert "tests/test_add.py" in whole and "tests/test_sub.py" not in whole, whole
+
+
+def test_a_definition_too_long_to_send_keeps_the_lines_around_the_place_a_traceback_points_at(forge_env):
+    body = "".join(f"    total = total + {i}\n" for i in range(600))
+    write(forge_env.cwd, "sums.py", f"def huge_sum(total):\n{body}    return total\n")
+    commit_all(forge_env.cwd)
+    request = ('this crashes:\nTraceback (most recent call last):\n  File "sums.py", line 451, in huge_sum\n'
+               "    total = total + 449\nTypeError: unsupported operand")
+    data = context(forge_env, request, "--budget", "2000")
+    [item] = [i for i in data["items"] if i["kind"] == "excerpt" and i["symbol"] == "huge_sum"]
+    assert "def huge_sum(total):" in item["text"]                      # where it sits
+    assert "\n".join(f"    total = total + {i}" for i in range(440, 460)) in item["text"]   # the place, exact
+    assert "    total = total + 5\n" not in item["text"]                # not the head it would otherwise keep
+    assert item["lines"][0] <= 451 <= item["lines"][1] and item["full_lines"] == [1, 602]
+
+
+def test_the_named_definition_comes_before_the_tests_of_its_module(forge_env):
+    body = "".join(f"    value = value + {i}\n" for i in range(120))
+    write(forge_env.cwd, "pkg/__init__.py", "")
+    write(forge_env.cwd, "pkg/core.py", f"def target(value):\n{body}    return value\n" + "".join(
+        f"\n\ndef other_{i}(value):\n" + "".join(f"    value = value - {j}\n" for j in range(30)) + "    return value\n"
+        for i in range(12)))
+    tests = "".join(f"def test_target_{i}():\n    assert target({i}) == {i} + sum(range(120))\n\n\n" for i in range(65))
+    write(forge_env.cwd, "tests/test_core.py", "from pkg.core import target\n\n\n" + tests)
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "fix a bug in `target`", "--budget", "3000")
+    kinds = [(i["kind"], i["symbol"] or i["path"], i["tokens"]) for i in data["items"]]
+    assert kinds[0][:2] == ("excerpt", "target"), kinds        # the code to change, whole, before anything else
+    [item] = [i for i in data["items"] if i["symbol"] == "target"]
+    assert "    value = value + 119\n    return value" in item["text"]
+    # The module's test would have fitted alone, but not beside it: the code to change wins the room.
+    assert "tests/test_core.py" not in [i["path"] for i in data["items"] if i["kind"] == "file"]
