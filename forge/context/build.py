@@ -20,6 +20,7 @@ from forge.context.match import SCORES, WHOLE_FILE, Matches, Target, callee_targ
 from forge.context.mentions import Mentions, find_mentions
 from forge.context.outline import outline
 from forge.context.rank import pagerank
+from forge.context.search import search_definitions
 from forge.context.secrets import mask_secrets
 from forge.context.summary import summary_items
 from forge.context.whole import WholeFile, whole_files
@@ -69,6 +70,8 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
     mentions = find_mentions(req.request)
     failure = find_mentions(req.failure) if req.failure else None
     matches = match(snapshot.files, mentions, failure, req.where)
+    if not req.failure:
+        matches = _with_word_matches(matches, snapshot, req.request, read_lines)
     ranks = _file_ranks(snapshot.graph, matches.file_weights)
     order = map_order(ranks, matches.file_weights)
     mode = _mode(req)
@@ -225,6 +228,21 @@ def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matche
                 have.add((path, d.qualified))
                 targets.append(Target(path, d, SCORES["in-named-file"], "in the file the request names"))
     return Matches(targets, matches.file_weights, matches.unmatched, matches.notes, matches.named)
+
+
+def _with_word_matches(matches: Matches, snapshot, request: str, read_lines: LineReader) -> Matches:
+    """A request that names no file, place or definition: the definitions its words describe, as targets."""
+    if matches.named or any(t.score >= SCORES["symbol"] * 0.5 for t in matches.targets):
+        return matches
+    have = {(t.path, t.definition.qualified if t.definition else None) for t in matches.targets}
+    targets, weights = list(matches.targets), dict(matches.file_weights)
+    for path, d, share in search_definitions(snapshot.files, request, read_lines):
+        if (path, d.qualified) not in have:
+            score = SCORES["words"] * share
+            targets.append(Target(path, d, score, "its text matches the request's words"))
+            weights[path] = weights.get(path, 0.0) + score
+    targets.sort(key=lambda t: -t.score)
+    return Matches(targets, weights, matches.unmatched, matches.notes, matches.named)
 
 
 def _neighbours(snapshot, targets: list[Target]) -> list[Target]:

@@ -13,7 +13,7 @@ from forge.context.mentions import Mentions
 
 # How strongly each kind of mention points at a definition; the order in which the context builder takes them.
 SCORES = {"failure": 12.0, "location": 10.0, "symbol": 8.0, "identifier": 3.0, "in-named-file": 2.0, "callee": 1.5,
-          "beside": 1.0, "under-test": 2.5}
+          "beside": 1.0, "under-test": 2.5, "words": 3.5}
 NAMED_FILE_WEIGHT = 5.0
 WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 # A bare word matching more definitions than this names nothing in particular.

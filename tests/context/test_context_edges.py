@@ -254,3 +254,37 @@ def test_the_named_definition_comes_before_the_tests_of_its_module(forge_env):
     assert "    value = value + 119\n    return value" in item["text"]
     # The module's test would have fitted alone, but not beside it: the code to change wins the room.
     assert "tests/test_core.py" not in [i["path"] for i in data["items"] if i["kind"] == "file"]
+
+
+def test_a_request_in_words_only_finds_the_definition_whose_docstring_and_names_say_it(forge_env):
+    write(forge_env.cwd, "shop/cart.py", '''"""The shopping cart."""
+
+
+def add_item(cart, item):
+    """Put one item into the cart, merging it with an identical line."""
+    cart.append(item)
+
+
+def apply_discount(cart, code):
+    """Take a voucher code off the total: percentage codes scale every line, fixed codes come off once."""
+    for line in cart:
+        line.price *= 0.9
+
+
+def shipping_cost(cart):
+    """What delivery costs: free above the threshold, else a flat fee per parcel."""
+    return 0 if sum(line.price for line in cart) > 50 else 4.95
+''')
+    write(forge_env.cwd, "shop/users.py", '''def register(email):
+    """Create an account for an email address and send the welcome message."""
+    return {"email": email}
+''')
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "vouchers with a fixed amount are taken off every line instead of once")
+    first = next(i for i in data["items"] if i["kind"] == "excerpt")
+    assert (first["path"], first["symbol"]) == ("shop/cart.py", "apply_discount"), data["items"]
+    assert first["reason"] == "its text matches the request's words"
+    assert "        line.price *= 0.9" in first["text"]
+    # A request that names its code is not second-guessed by its words.
+    named = context(forge_env, "fix `register`: vouchers with a fixed amount are taken off every line")
+    assert next(i for i in named["items"] if i["kind"] == "excerpt")["symbol"] == "register"
