@@ -234,13 +234,16 @@ def _with_word_matches(matches: Matches, snapshot, request: str, read_lines: Lin
     """A request that names no file, place or definition: the definitions its words describe, as targets."""
     if matches.named or any(t.score >= SCORES["symbol"] * 0.5 for t in matches.targets):
         return matches
-    have = {(t.path, t.definition.qualified if t.definition else None) for t in matches.targets}
+    at = {(t.path, t.definition.qualified if t.definition else None): i for i, t in enumerate(matches.targets)}
     targets, weights = list(matches.targets), dict(matches.file_weights)
     for path, d, share in search_definitions(snapshot.files, request, read_lines):
-        if (path, d.qualified) not in have:
-            score = SCORES["words"] * share
+        score = SCORES["words"] * share
+        weights[path] = weights.get(path, 0.0) + score
+        if (path, d.qualified) in at:   # a word of the request names it too: both say so
+            i = at[(path, d.qualified)]
+            targets[i] = Target(path, d, targets[i].score + score, targets[i].reason + "; its text matches the words")
+        else:
             targets.append(Target(path, d, score, "its text matches the request's words"))
-            weights[path] = weights.get(path, 0.0) + score
     targets.sort(key=lambda t: -t.score)
     return Matches(targets, weights, matches.unmatched, matches.notes, matches.named)
 

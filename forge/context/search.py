@@ -68,7 +68,9 @@ def search_definitions(files, request: str, read_lines, limit: int = 3) -> list[
             continue
         for d in definitions:
             head = lines[d.start_line - 1:min(d.end_line, d.start_line - 1 + HEAD_LINES)]
-            documents.append((f.path, d, Counter(words_of("\n".join(head)))))
+            # Its qualified name counts twice: "the convert method of Choice" means Choice.convert.
+            qualified = d.qualified.replace(".", " ")
+            documents.append((f.path, d, Counter(words_of("\n".join([qualified, qualified, *head])))))
     if not documents:
         return []
     frequency = Counter(word for _, _, counts in documents for word in counts.keys() & query)
