@@ -38,6 +38,13 @@ def _decide(st: CliState, prompt: str, model: str | None):
 
     config = st.config
     profile = analyse_task(prompt, known_task_types=frozenset(config.ladders))
+    root = paths.repo_root(st.directory)
+    if root is not None and config.models:   # routed on the prompt that will be sent, context included
+        from functools import partial
+
+        from forge.run.context import context_budget, with_context_tokens
+
+        profile = with_context_tokens(st.loaded(), root, st.directory, profile, partial(context_budget, config))
     if model is not None:
         check_usable_model(st, model, "--model")
         m = config.models[model]
@@ -153,11 +160,11 @@ def _messages(st: CliState, prompt: str, decision) -> list[dict[str, str]]:
         return [{"role": "user", "content": prompt}]
     from forge.analyse.request import analyse_task
     from forge.cli.context_view import build_for
+    from forge.run.context import context_budget
     from forge.run.prompt import answer_messages
 
     config = st.config
-    window = config.models[decision.model].context_window or 8192
-    budget = min(config.context.max_context_tokens, max(1000, window // 2))   # room for the answer
+    budget = context_budget(config, decision.model)   # room for the answer
     profile = analyse_task(prompt, known_task_types=frozenset(config.ladders))
     built = build_for(st, prompt, profile, decision.model, budget)
     return answer_messages(prompt, built.pack.text())

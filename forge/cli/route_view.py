@@ -9,6 +9,8 @@ from forge.cli import output
 from forge.cli.state import CliState
 from forge.errors import UsageError
 
+MOST_TASKS_COUNTED = 8
+
 
 def explain(st: CliState, request: str, as_json: bool, trained_model: Path | None = None) -> None:
     from forge.analyse.graph import build_task_graph
@@ -27,12 +29,25 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
     availability = availability_here(st)
     router_state = router_state._replace(unavailable=unavailable(availability))
     predictor = load_trained_model(st.loaded(), trained_model)
+    root = paths.repo_root(st.directory)
+    # The size forge run would route on is the context it would build: counted for a request of a few tasks; for
+    # a long list the analysis' estimate stands (building every task's context would take seconds each).
+    counted = root is not None and bool(config.models) and len(graph.nodes) <= MOST_TASKS_COUNTED
+    if root is not None and not counted and config.models:
+        graph.graph["notes"].append(f"{len(graph.nodes)} tasks: input tokens are the analysis' estimates, not "
+                                    f"counted from each task's context (counted up to {MOST_TASKS_COUNTED} tasks)")
     tasks = []
     for task_id in graph.nodes:
         task = graph.nodes[task_id]["task"]
-        decision = route(task.profile, config, router_state, observed, predictor)
-        refusal = refusal_error(decision, availability) if decision.stop else None
         p = task.profile
+        if counted:
+            from functools import partial
+
+            from forge.run.context import context_budget, with_context_tokens
+
+            p = with_context_tokens(st.loaded(), root, st.directory, p, partial(context_budget, config), request)
+        decision = route(p, config, router_state, observed, predictor)
+        refusal = refusal_error(decision, availability) if decision.stop else None
         tasks.append({
             "id": task_id, "text": p.text, "source": task.source, "after": sorted(graph.predecessors(task_id)),
             "analysis": {"intent": p.intent, "task_type": p.task_type, "complexity": p.complexity,

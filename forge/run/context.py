@@ -46,20 +46,38 @@ def count_tokens(config, text: str, model: str) -> int:
     return TokenCounter(encoding_for(config.models[model].litellm_model)).count(text)
 
 
-def routed_profile(loaded, root: Path, directory: Path, text: str, task_type: str | None, budget_for):
+def context_budget(config, model: str, cap: bool = True) -> int:
+    """The context tokens a call to model gets: half its window (room for the answer and the instructions),
+    within context.max_context_tokens unless cap is off (a retry may grow past it)."""
+    window = config.models[model].context_window or 8192
+    most = max(1000, window // 2)
+    return min(config.context.max_context_tokens, most) if cap else most
+
+
+def routed_profile(loaded, root: Path, directory: Path, text: str, task_type: str | None, budget_for,
+                   request: str = ""):
     """The task's analysis with its input tokens counted from the prompt that will be sent: the context built with
     the budget of the model that takes the most (budget_for(model)), so routing's window fit and cost see the real
     size, not a guess from the request's words."""
     from forge.analyse.request import analyse_task
+
+    config = loaded.config
+    return with_context_tokens(loaded, root, directory, analyse_task(text, task_type, frozenset(config.ladders)),
+                               budget_for, request)
+
+
+def with_context_tokens(loaded, root: Path, directory: Path, profile, budget_for, request: str = ""):
+    """profile with its input tokens counted from the prompt its task will send (the whole request as background
+    when the task was cut from one), as routed_profile does."""
     from forge.run.prompt import answer_messages, first_messages
 
     config = loaded.config
-    profile = analyse_task(text, task_type, frozenset(config.ladders))
+    text = profile.text
     if not config.models:
         return profile
     widest = max(config.models, key=budget_for)
     pack = task_pack(loaded, root, directory, text, budget_for(widest), None, widest)
-    messages = (answer_messages if profile.wants_answer else first_messages)(text, pack.text())
+    messages = (answer_messages if profile.wants_answer else first_messages)(text, pack.text(), request=request)
     prompt = "\n".join(m["content"] for m in messages)
     tokens = count_tokens(config, prompt, widest)
     return profile._replace(input_tokens=tokens, reasons=(

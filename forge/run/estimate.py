@@ -51,10 +51,11 @@ PriceFor = Callable[[str, int, int], float]
 
 def estimate_task(text: str, models: list[str], output_tokens: int, *, answer: bool, tries_per_model: int,
                   budget_for: Callable[[str, bool], int], growth: int, context_for: ContextFor, count: CountFor,
-                  price: PriceFor) -> TaskEstimate:
+                  price: PriceFor, request: str = "") -> TaskEstimate:
     """The tries of a task along models (the routed one, then its escalation), as the runner makes them: a
     question is asked once per model with the same prompt; an edit is tried tries_per_model times per model,
-    each retry with the context budget grown by growth (within the model's window) and the rejected answer."""
+    each retry with the context budget grown by growth (within the model's window) and the rejected answer;
+    request is the whole request the task was cut from, sent with it as background."""
     tries: list[Try] = []
     if not models:
         return TaskEstimate((), 0)
@@ -65,15 +66,15 @@ def estimate_task(text: str, models: list[str], output_tokens: int, *, answer: b
         for _ in range(1 if answer else tries_per_model):
             if answer:
                 context_here, _ = context_for(budget_for(model, True), model)
-                messages = answer_messages(text, context_here)
+                messages = answer_messages(text, context_here, request)
                 extra = 0
             elif not tries:
-                messages = first_messages(text, context)
+                messages = first_messages(text, context, request=request)
                 extra = 0
             else:
                 budget = min(first_budget * growth ** rejections, budget_for(model, False))
                 context_here, _ = context_for(budget, model)
-                messages = retry_messages(text, context_here, "", "")
+                messages = retry_messages(text, context_here, "", "", request=request)
                 extra = output_tokens + FEEDBACK_TOKENS      # the rejected answer and why it was rejected
             tokens = sum(count(m["content"], model) + MESSAGE_OVERHEAD_TOKENS for m in messages) + extra
             tries.append(Try(model, tokens, output_tokens, price(model, tokens, output_tokens)))

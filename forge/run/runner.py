@@ -467,7 +467,7 @@ class Runner:
 
         with self.context_lock:     # the size routing sees is the context's, built as _context builds it
             profile = routed_profile(self.loaded, self.root, self.directory, task.text, task.task_type,
-                                     functools.partial(self._context_budget, cap=True))
+                                     functools.partial(self._context_budget, cap=True), task.request)
         state, observed = from_ledger(self.config, paths.ledger_file())
         state = state._replace(open_circuits=process_breaker().open_circuits(), unavailable=self.unavailable)
         return route(profile, self.config, state, observed, load_trained_model(self.loaded))
@@ -498,7 +498,8 @@ class Runner:
                              growth=CONTEXT_GROWTH, context_for=context_for,
                              count=lambda text, model: count_tokens(self.config, text, model),
                              price=lambda model, tokens_in, tokens_out: call_cost(self.config.models[model], tokens_in,
-                                                                                  tokens_out))
+                                                                                  tokens_out),
+                             request=task.request)
 
     def budget_for_run(self) -> None:
         """--budget: today's stop threshold lowered to what was spent before the run plus the run's budget, so
@@ -634,9 +635,9 @@ class Runner:
         return validate(path, changed, self.loaded, known_failures=self.known_failures)
 
     def _context_budget(self, model_name: str, cap: bool = True) -> int:
-        window = self.config.models[model_name].context_window or 8192
-        most = max(1000, window // 2)       # room for the answer and the instructions
-        return min(self.config.context.max_context_tokens, most) if cap else most
+        from forge.run.context import context_budget
+
+        return context_budget(self.config, model_name, cap)
 
     def _context(self, root: Path, task: RunTask, budget: int, failure: str | None, model: str) -> str:
         from forge.run.context import task_context

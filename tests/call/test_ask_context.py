@@ -57,3 +57,34 @@ def test_ask_outside_a_repository_sends_the_prompt_alone(forge_env, fake_provide
     assert result.returncode == 0, result.stderr
     chat = [r for r in fake_provider.requests if r.path.endswith("/chat/completions")]
     assert chat[0].body["messages"] == [{"role": "user", "content": "what does a circuit breaker do?"}]
+
+
+def test_ask_routes_on_the_size_of_the_prompt_it_will_send_not_a_guess(forge_env, fake_provider):
+    repo = forge_env.cwd
+    (repo / "pkg").mkdir()
+    functions = "".join(f"def rule_{i}(order):\n    \"\"\"Pricing rule {i}.\"\"\"\n    return order.total * {i} / 100"
+                        f" + len(order.lines) - {i}\n\n\n" for i in range(200))
+    (repo / "pkg" / "rules.py").write_text(functions)    # ~6,500 tokens: sent whole within the 20,000 budget
+    server = f'kind = "openai-compatible"\napi_base = "{fake_provider.url}/v1"\napi_key_env = "{KEY_VAR}"'
+    (repo / "routing.toml").write_text("\n".join([
+        'replace = ["models", "providers"]', f"[providers.fake]\n{server}",
+        '[models.tiny]\nlitellm_model = "tiny"\nprovider = "fake"\ntier = "cheap"\ncontext_window = 4096\n'
+        "input_price = 0.1\noutput_price = 0.2",
+        '[models.wide]\nlitellm_model = "wide"\nprovider = "fake"\ntier = "premium"\ncontext_window = 200000\n'
+        "input_price = 3.0\noutput_price = 15.0"]))
+    forge_env.env[KEY_VAR] = KEY
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "rules"], cwd=repo, check=True)
+    fake_provider.respond(lambda model, body: Reply("two hundred pricing rules"))
+    question = "what does pkg/rules.py do"
+
+    # The analysis' rule of thumb (~3,000 tokens for a question naming one file) would fit the 4,096 window.
+    analysis = json.loads(forge_env.run("route", "explain", question, "--json").stdout)["tasks"][0]["analysis"]
+    assert analysis["input_tokens"] > 6000, analysis
+    result = forge_env.run("ask", question)
+
+    assert result.returncode == 0, result.stderr
+    chat = [r for r in fake_provider.requests if r.path.endswith("/chat/completions")]
+    assert [r.body["model"] for r in chat] == ["wide"], result.stderr
+    sent = "\n".join(m["content"] for m in chat[0].body["messages"])
+    assert "    return order.total * 199 / 100 + len(order.lines) - 199" in sent    # the file, whole

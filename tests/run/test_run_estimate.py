@@ -83,3 +83,22 @@ def test_dry_run_estimates_from_the_context_and_shows_the_range(forge_env, fake_
     worst = f"${task['estimated_worst_usd']:.4f}"
     assert f"$0.0000 to {worst}" in text.stdout, text.stdout
     assert f"estimated $0.0000 if every first try passes, {worst} at worst" in text.stdout, text.stdout
+
+
+def test_a_task_cut_from_a_longer_request_is_estimated_with_the_request_it_is_sent_with(forge_env, fake_provider):
+    from forge.context.tokens import TokenCounter, encoding_for
+
+    write_repo(forge_env, fake_provider.url)
+    detail = " ".join(f"keep area_{n} returning a rounded float and do not change its arguments;" for n in range(40))
+    request = f"add type hints to every function in pkg/shapes.py ({detail}) and then write tests for them"
+
+    result = forge_env.run("run", request, "--dry-run", "--json", timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    tasks = json.loads(result.stdout)["tasks"]
+    assert len(tasks) == 2, [t["text"] for t in tasks]
+    second = tasks[1]["estimate"]
+    # Its prompt carries the whole request as background (run/prompt.background), so the estimate counts it.
+    whole = TokenCounter(encoding_for("zero")).count(request)
+    assert whole > 500
+    assert second["tries"][0]["input_tokens"] >= second["context_tokens"] + whole, second
