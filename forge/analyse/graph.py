@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from forge.analyse.milestones import expand_milestone
 from forge.analyse.request import TaskProfile, analyse_task, rules_view
-from forge.analyse.subtasks import split_request
+from forge.analyse.subtasks import Subtask, doubt, split_request
+
+# A decomposer (a local model, handed in by the caller): the request -> its subtasks, or None with why not, and
+# a line saying who did it.
+Decompose = Callable[[str], tuple[list[Subtask] | None, str]]
 
 _MILESTONE = re.compile(r"\bmilestone\s++(\d++)\b", re.I)
 
@@ -20,15 +25,28 @@ class Task(NamedTuple):
 
 
 def build_task_graph(request: str, places: list[Path] | None = None,
-                     known_task_types: frozenset[str] | None = None):
+                     known_task_types: frozenset[str] | None = None, decompose: Decompose | None = None):
     """A DiGraph whose nodes are task ids (attribute "task": Task) and whose edges point to dependants.
 
-    places: the directories searched for a roadmap when the request names a milestone, nearest first."""
+    places: the directories searched for a roadmap when the request names a milestone, nearest first.
+    decompose: asked only where the rules are unsure (subtasks.doubt); the rules' split stands when it has no
+    answer. graph.graph["split_by"] says which split was taken: "rules" or "model"."""
     import networkx as nx
 
     graph = nx.DiGraph()
     notes: list[str] = []
     subtasks = split_request(request)
+    split_by = "rules"
+    if (why := doubt(request, subtasks)) is not None:
+        if decompose is None:
+            notes.append(f"the rules were unsure ({why}); no local model to ask: the rules' split stands")
+        else:
+            found, said = decompose(request)
+            if found:
+                subtasks, split_by = found, "model"
+                notes.append(f"the rules were unsure ({why}); {said}")
+            else:
+                notes.append(f"the rules were unsure ({why}); {said}: the rules' split stands")
     ids_of: list[list[str]] = []  # per subtask, the ids it became (a milestone becomes many)
     for index, subtask in enumerate(subtasks):
         match = _MILESTONE.search(rules_view(subtask.text))  # where analysis looks for the milestone intent
@@ -55,6 +73,7 @@ def build_task_graph(request: str, places: list[Path] | None = None,
                 for after in ids:
                     graph.add_edge(before, after)
     graph.graph["notes"] = notes
+    graph.graph["split_by"] = split_by
     return graph
 
 

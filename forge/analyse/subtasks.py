@@ -352,3 +352,36 @@ def split_request(text: str) -> list[Subtask]:
     if not texts:
         return [Subtask(text.strip(), ())]
     return _link(texts, after, step_of, seps)
+
+
+# Where the rules' split is a guess, and a local model may do better: (check, reason). Each fires on a shape the
+# rules handle badly, not on every long request, so that most requests never wait for a model.
+_OBJECT_PRONOUN = re.compile(r"\b(?:it|them|this|that|those|these)\s*[.!?]?$", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+LONG_SINGLE_WORDS = 40
+
+
+def _unresolved_pronoun(request: str, subtasks: list[Subtask]) -> bool:
+    return len(subtasks) > 1 and any(_OBJECT_PRONOUN.search(s.text.strip()) for s in subtasks[1:])
+
+
+def _not_an_instruction(request: str, subtasks: list[Subtask]) -> bool:
+    return len(subtasks) > 1 and not all(_is_instruction(s.text) for s in subtasks)
+
+
+def _long_single(request: str, subtasks: list[Subtask]) -> bool:
+    """One task from a long request of several sentences: instructions may hide in its prose."""
+    return (len(subtasks) == 1 and len(request.split()) >= LONG_SINGLE_WORDS
+            and len(_SENTENCE_END.findall(request.strip())) >= 3)
+
+
+DOUBTS = (
+    (_unresolved_pronoun, "a later task ends on a pronoun the rules could not resolve"),
+    (_not_an_instruction, "a part the rules cut off does not read as an instruction"),
+    (_long_single, "a long request of several sentences came out as one task"),
+)
+
+
+def doubt(request: str, subtasks: list[Subtask]) -> str | None:
+    """Why the rules' split of request may be wrong, or None when they are sure."""
+    return next((reason for check, reason in DOUBTS if check(request, subtasks)), None)

@@ -21,13 +21,16 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
         raise UsageError("the request is empty", 'describe the work, e.g. forge route explain "fix the build"')
     from forge.cli.usable import availability_here, unavailable
     from forge.route.refusal import refusal_error
+    from forge.run.decompose import local_decomposer
 
     config = st.config
-    graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders))
-    router_state, observed = from_ledger(config, paths.ledger_file())
     # Which models can be called here, as forge run and forge ask see it: the same decision, the same refusal.
     availability = availability_here(st)
-    router_state = router_state._replace(unavailable=unavailable(availability))
+    blocked = unavailable(availability)
+    graph = build_task_graph(request, paths.search_places(st.directory), frozenset(config.ladders),
+                             local_decomposer(st.loaded(), st.directory, blocked))
+    router_state, observed = from_ledger(config, paths.ledger_file())
+    router_state = router_state._replace(unavailable=blocked)
     predictor = load_trained_model(st.loaded(), trained_model)
     root = paths.repo_root(st.directory)
     # The size forge run would route on is the context it would build: counted for a request of a few tasks; for
@@ -67,7 +70,7 @@ def explain(st: CliState, request: str, as_json: bool, trained_model: Path | Non
                              "error": refusal.one_line(), "exit_code": refusal.exit_code}},
         })
     if as_json:
-        output.print_json({"request": request, "notes": graph.graph["notes"],
+        output.print_json({"request": request, "notes": graph.graph["notes"], "split_by": graph.graph["split_by"],
                            "trained_model": str(predictor.path) if predictor else None, "tasks": tasks,
                            "edges": [list(e) for e in graph.edges]})
         return

@@ -22,6 +22,7 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
         as_json: bool, resume: str | None, test_first: bool, replay: Path | None) -> None:
     from forge.commit.git import current_branch
     from forge.ledger import Ledger
+    from forge.run.decompose import local_decomposer
     from forge.run.runner import Runner, RunOptions, prepare
 
     if not request.strip() and resume is None:
@@ -57,10 +58,12 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
 
         recording = Replay.load(replay)
     options = RunOptions(request, max_concurrent, budget, test_first, recording, resume)
+    availability = {} if recording is not None else _availability(st)
+    unavailable = frozenset(name for name, a in availability.items() if not a.available)
+    # A recorded run replays the rules' plan; a live one may ask a local model where the rules are unsure.
+    decompose = None if recording is not None else local_decomposer(loaded, st.directory, unavailable)
     with Ledger(paths.ledger_file()) as ledger:
-        prepared = prepare(loaded, root, options, ledger)
-        availability = {} if recording is not None else _availability(st)
-        unavailable = frozenset(name for name, a in availability.items() if not a.available)
+        prepared = prepare(loaded, root, options, ledger, decompose)
         show = _Display(as_json)
         runner = Runner(loaded, root, st.directory, prepared, options, ledger, show.event, unavailable)
         if dry_run or not prepared.resumed:     # before anything is written, the lock file too

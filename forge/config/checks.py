@@ -120,6 +120,13 @@ def _check_budgets(config: Config) -> None:
                             suggest(budgets.baseline_model, config.models))
 
 
+def _check_routing(config: Config) -> None:
+    decomposer = config.routing.decomposer
+    if decomposer not in ("auto", "") and decomposer not in config.models:
+        raise ConfigProblem(("routing", "decomposer"), f"unknown decomposer model {decomposer!r}",
+                            suggest(decomposer, config.models))
+
+
 def check_config(config: Config) -> Config:
     """Check cross-references and resolve prices; return the config with every price known."""
     _check_tiers(config)
@@ -128,4 +135,5 @@ def check_config(config: Config) -> Config:
     _check_ladders(config)
     config = _resolve_budgets(config)
     _check_budgets(config)
+    _check_routing(config)
     return dataclasses.replace(config, models=models)

@@ -144,6 +144,9 @@ class RoutingConfig:
     trained_model: str = spec('a path to a file written by forge route train, "auto" or "" (none)', default="auto")
     # The share of tasks that first try a model the plan left out, so that early failures cannot exile it.
     explore_rate: float = spec("a share of tasks from 0 to 0.5, e.g. 0.05", between(0, 0.5), default=0.05)
+    # Who splits a request where the rules are unsure: "auto" the first usable local model (tier "local" or an
+    # embedded one) in routing.toml's order, a model's name, or "" (the rules alone).
+    decomposer: str = spec('"auto", a model name, or "" (the rules alone)', default="auto")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,27 @@ from pathlib import Path
 
 
 def task_context(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None,
-                 model: str) -> str:
-    return task_pack(loaded, root, directory, text, budget, failure, model).text()
+                 model: str, request: str = "") -> str:
+    return task_pack(loaded, root, directory, text, budget, failure, model, request).text()
 
 
-def task_pack(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None, model: str):
-    """The ContextPack itself: its text and its tokens as `forge context` counts them."""
+def context_query(text: str, request: str) -> str:
+    """What the context is built for: the task's text, and the whole request it was cut from when the task names
+    no file, place or definition of its own ("write tests for it": the code is named in the part before)."""
+    from forge.context.mentions import find_mentions
+
+    if not request.strip() or " ".join(request.split()) == " ".join(text.split()):
+        return text
+    mentions = find_mentions(text)
+    if mentions.paths or mentions.locations or mentions.symbols:
+        return text
+    return f"{text}\n\n{request}"
+
+
+def task_pack(loaded, root: Path, directory: Path, text: str, budget: int, failure: str | None, model: str,
+              request: str = ""):
+    """The ContextPack itself: its text and its tokens as `forge context` counts them. request: the whole request
+    the task was cut from (context_query)."""
     from forge.analyse.request import analyse_task
     from forge.context.build import ContextRequest, build_context
     from forge.context.files import line_reader
@@ -29,9 +44,9 @@ def task_pack(loaded, root: Path, directory: Path, text: str, budget: int, failu
     store = open_store()
     try:
         snap = snapshot(root, store)
-        request = ContextRequest(text, budget, profile.intent, mode, {}, failure, [], "",
-                                 configured_key_values(config, directory))
-        pack = build_context(snap, request, line_reader(root), TokenCounter(encoding, store))
+        wanted = ContextRequest(context_query(text, request), budget, profile.intent, mode, {}, failure, [], "",
+                                configured_key_values(config, directory))
+        pack = build_context(snap, wanted, line_reader(root), TokenCounter(encoding, store))
     except sqlite3.DatabaseError as error:
         raise index_error(index_file(), error) from error
     finally:
@@ -76,7 +91,7 @@ def with_context_tokens(loaded, root: Path, directory: Path, profile, budget_for
     if not config.models:
         return profile
     widest = max(config.models, key=budget_for)
-    pack = task_pack(loaded, root, directory, text, budget_for(widest), None, widest)
+    pack = task_pack(loaded, root, directory, text, budget_for(widest), None, widest, request)
     messages = (answer_messages if profile.wants_answer else first_messages)(text, pack.text(), request=request)
     prompt = "\n".join(m["content"] for m in messages)
     tokens = count_tokens(config, prompt, widest)

@@ -90,12 +90,13 @@ def new_run_id() -> str:
     return f"run-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
 
 
-def prepare(loaded, root: Path, options: RunOptions, ledger) -> Prepared:
-    """The run's plan: analysed from the request, or read back from the ledger for --resume."""
+def prepare(loaded, root: Path, options: RunOptions, ledger, decompose=None) -> Prepared:
+    """The run's plan: analysed from the request (decompose: analyse/graph's, for where the rules are unsure), or
+    read back from the ledger for --resume."""
     from forge.run.tasks import from_json, plan_tasks
 
     if options.resume is None:
-        tasks, notes = plan_tasks(options.request, root, frozenset(loaded.config.ladders))
+        tasks, notes = plan_tasks(options.request, root, frozenset(loaded.config.ladders), decompose)
         return Prepared(new_run_id(), options.request, tasks, notes)
     row = ledger.run_row(options.resume)
     if row is None or not row["plan"]:
@@ -488,7 +489,7 @@ class Runner:
         def context_for(budget: int, model: str) -> tuple[str, int]:
             key = (budget, self.config.models[model].litellm_model)    # models of one tokenizer share a build
             if key not in packs:
-                pack = task_pack(self.loaded, self.root, self.directory, task.text, budget, None, model)
+                pack = task_pack(self.loaded, self.root, self.directory, task.text, budget, None, model, task.request)
                 packs[key] = (pack.text(), pack.tokens)
             return packs[key]
 
@@ -645,7 +646,7 @@ class Runner:
         # One at a time: the index is one SQLite file, and the tasks' checkouts share most of their files, so
         # a second task reuses what the first parsed instead of racing it for the write lock.
         with self.context_lock:
-            return task_context(self.loaded, root, self.directory, task.text, budget, failure, model)
+            return task_context(self.loaded, root, self.directory, task.text, budget, failure, model, task.request)
 
     def _tool_task(self, task: RunTask, tree) -> None:
         from forge.commit.apply import validation_summary

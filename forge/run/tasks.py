@@ -36,12 +36,13 @@ class RunTask:
 _ESTIMATES = {"trivial": 0.5, "simple": 1.0, "moderate": 2.0, "complex": 4.0}
 
 
-def plan_tasks(request: str, repo: Path, known_task_types: frozenset[str]) -> tuple[list[RunTask], list[str]]:
+def plan_tasks(request: str, repo: Path, known_task_types: frozenset[str],
+               decompose=None) -> tuple[list[RunTask], list[str]]:
     """The request's task graph (milestones expanded from the repository's roadmap), in graph order, and the
     analysis' notes."""
     from forge.analyse.graph import build_task_graph
 
-    graph = build_task_graph(request, [repo], known_task_types)
+    graph = build_task_graph(request, [repo], known_task_types, decompose)
     import networkx as nx
 
     tasks = []

@@ -102,3 +102,6 @@ def test_a_task_cut_from_a_longer_request_is_estimated_with_the_request_it_is_se
     whole = TokenCounter(encoding_for("zero")).count(request)
     assert whole > 500
     assert second["tries"][0]["input_tokens"] >= second["context_tokens"] + whole, second
+    # "write tests for them" names no code: its context is built for the whole request, so it holds the file.
+    assert tasks[1]["text"].startswith("write tests for")
+    assert second["context_tokens"] >= tasks[0]["estimate"]["context_tokens"] > 2000, (tasks[0], second)
