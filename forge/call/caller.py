@@ -156,4 +156,4 @@ class Caller:
             litellm_model=model.litellm_model, run_id=self.run_id, task_id=task_id, task_type=task_type,
             input_tokens=result.input_tokens, output_tokens=result.output_tokens, cached_tokens=result.cached_tokens,
             cost_usd=result.cost_usd, latency_ms=result.latency_ms, error_kind=result.error_kind,
-            validation=validation)
+            validation=validation, tokens_counted=result.tokens_counted or None)

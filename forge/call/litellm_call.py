@@ -76,6 +76,37 @@ def _usage(response) -> tuple[int, int, int]:
     return int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0), int(cached)
 
 
+def _count(model: ModelConfig, text: str) -> int:
+    from forge.context.tokens import TokenCounter, encoding_for
+
+    return TokenCounter(encoding_for(model.litellm_model)).count(text)
+
+
+FAR_BELOW = 4   # input tokens reported under a quarter of the prompt's size (4 characters a token) cannot be true
+
+
+def _prompt_text(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(str(m.get("content") or "") for m in messages)
+
+
+def believed_tokens(model: ModelConfig, messages: list[dict[str, Any]], answer: str, reported: tuple[int, int] | None
+                    ) -> tuple[int, int, str]:
+    """(input tokens, output tokens, why forge counted them) for spend: the provider's report when it can be true,
+    else the larger of it and forge's own count of the prompt and the answer with the model's tokenizer. A
+    provider that says nothing, says zero, or reports less than the prompt plainly holds is never free."""
+    tokens_in, tokens_out = reported or (0, 0)
+    if reported is None or tokens_in == 0 and tokens_out == 0:   # litellm fills an absent usage with zeros
+        why = "the provider reported no usage, or zero tokens"
+    elif tokens_out > model.max_output_tokens:
+        why = f"the provider reported {tokens_out:,} output tokens, above max_output_tokens {model.max_output_tokens:,}"
+    elif tokens_in * FAR_BELOW < len(prompt := _prompt_text(messages)) / 4:  # vs 4 characters a token
+        why = f"the provider reported {tokens_in:,} input tokens, far below the prompt's own size"
+    else:
+        return tokens_in, tokens_out, ""
+    prompt = _prompt_text(messages)
+    return max(tokens_in, _count(model, prompt)), max(tokens_out, _count(model, answer) if answer else 0), why
+
+
 def _text(response) -> str:
     choices = getattr(response, "choices", None)
     message = getattr(choices[0], "message", None) if choices else None
@@ -132,25 +163,33 @@ async def complete(model: ModelConfig, provider: ProviderConfig, messages: list[
                                              **ollama_params(model, provider, messages))
         if on_text is not None:
             streaming = True
-            return await _streamed(response, model, on_text, start, timeout_s)
+            return await _streamed(response, model, messages, on_text, start, timeout_s)
     except Exception as exc:  # every provider failure becomes a result; only cancellation passes through
         latency = (time.perf_counter() - start) * 1000
         kind = error_kind(exc)
         if streaming and kind in ("connection", "server_error"):
             kind = "truncated"  # the stream had begun: the connection dropped mid-answer
-        return CallResult("", 0, 0, 0, latency, price_call(model, 0, 0), kind, error_detail(exc, [key or ""]),
-                          retry_after_s(exc))
+        if not streaming:   # refused before an answer began: nothing was billed
+            return CallResult("", 0, 0, 0, latency, price_call(model, 0, 0), kind, error_detail(exc, [key or ""]),
+                              retry_after_s(exc))
+        # The answer had begun, so the prompt was read and billed: counted by forge, as no usage came.
+        tokens_in, tokens_out, counted = believed_tokens(model, messages, "", None)
+        return CallResult("", tokens_in, tokens_out, 0, latency, price_call(model, tokens_in, tokens_out), kind,
+                          error_detail(exc, [key or ""]), retry_after_s(exc), counted)
     latency = (time.perf_counter() - start) * 1000
     tokens_in, tokens_out, cached = _usage(response)
-    # Without a usage report the tokens are unknown, and so is the price.
-    cost = price_call(model, tokens_in, tokens_out, cached) if getattr(response, "usage", None) else None
     text = _text(response)
+    reported = (tokens_in, tokens_out) if getattr(response, "usage", None) else None
+    tokens_in, tokens_out, counted = believed_tokens(model, messages, text, reported)
+    cost = price_call(model, tokens_in, tokens_out, cached)
     if not text.strip():
-        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text")
-    return CallResult(text, tokens_in, tokens_out, cached, latency, cost)
+        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text",
+                          tokens_counted=counted)
+    return CallResult(text, tokens_in, tokens_out, cached, latency, cost, tokens_counted=counted)
 
 
-async def _streamed(stream, model: ModelConfig, on_text: OnText, start: float, timeout_s: float) -> CallResult:
+async def _streamed(stream, model: ModelConfig, messages: list[dict[str, Any]], on_text: OnText, start: float,
+                    timeout_s: float) -> CallResult:
     """Read a stream to its end, handing text on as it comes; its end must be marked by a finish reason."""
     import asyncio
 
@@ -171,12 +210,15 @@ async def _streamed(stream, model: ModelConfig, on_text: OnText, start: float, t
     latency = (time.perf_counter() - start) * 1000
     holder = type("Usage", (), {"usage": usage})()
     tokens_in, tokens_out, cached = _usage(holder)
-    free = model.input_price == 0 and model.output_price == 0
-    cost = price_call(model, tokens_in, tokens_out, cached) if usage is not None or free else None
     text = "".join(pieces)
+    # A stream cut off mid-answer was billed for what came: counted, never $0.
+    tokens_in, tokens_out, counted = believed_tokens(model, messages, text,
+                                                     (tokens_in, tokens_out) if usage is not None else None)
+    cost = price_call(model, tokens_in, tokens_out, cached)
     if not finished:
         return CallResult("", tokens_in, tokens_out, cached, latency, cost, "truncated",
-                          "the stream ended before the answer did")
+                          "the stream ended before the answer did", tokens_counted=counted)
     if not text.strip():
-        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text")
-    return CallResult(text, tokens_in, tokens_out, cached, latency, cost)
+        return CallResult("", tokens_in, tokens_out, cached, latency, cost, "empty", "the answer has no text",
+                          tokens_counted=counted)
+    return CallResult(text, tokens_in, tokens_out, cached, latency, cost, tokens_counted=counted)

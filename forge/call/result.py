@@ -34,6 +34,8 @@ class CallResult(NamedTuple):
     error_kind: str | None = None  # one of ERROR_KINDS, None when the call answered
     error_detail: str = ""  # the provider's words, shortened, with the key masked
     retry_after_s: float | None = None  # how long the provider asked us to wait (Retry-After on a 429)
+    # Why the tokens are forge's own count, not the provider's report ("" when the report was believed).
+    tokens_counted: str = ""
 
     @property
     def ok(self) -> bool:

@@ -174,3 +174,10 @@ def m005_task_baselines(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE TRIGGER calls_task_baselines AFTER INSERT ON calls BEGIN {body}; END")
     for upsert in _task_baseline_upserts("calls", "FROM calls WHERE calls.price_known = 1", "ORDER BY calls.id"):
         db.execute(upsert)
+
+
+@migration
+def m006_tokens_counted(db: sqlite3.Connection) -> None:
+    # A provider that reports no usage, zero, or what cannot be true is not believed: forge counts the prompt and
+    # the answer itself and says why here, so that spend is never under-counted and the count can be told apart.
+    db.execute("ALTER TABLE calls ADD COLUMN tokens_counted TEXT")

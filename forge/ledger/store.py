@@ -36,6 +36,7 @@ class CallRecord:
     error_kind: str | None = None
     validation: str | None = None
     escalation_step: int = 0
+    tokens_counted: str | None = None   # why the tokens are forge's own count, not the provider's report
     ts: float = field(default_factory=time.time)
     uid: str = field(default_factory=lambda: uuid.uuid4().hex)
 

@@ -48,19 +48,20 @@ def ask_json(forge_env, *args: str, code: int = 0) -> dict:
 
 
 def test_a_streamed_answer_after_a_500_is_retried_on_the_same_model(live, fake_provider):
-    fake_provider.script([Fault.error(500), Reply("a breaker stops calls to a failing service", 9, 8)])
+    # A believable report (the prompt is ~80 tokens; one under a quarter of that would be counted by forge).
+    fake_provider.script([Fault.error(500), Reply("a breaker stops calls to a failing service", 40, 8)])
     result = live.run("ask", PROMPT)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "a breaker stops calls to a failing service\n"
     assert "-> small [cheap], then big" in result.stderr
     assert "small: server_error; retrying in" in result.stderr
-    assert "small, 9 in / 8 out tokens" in result.stderr and "2 attempt(s), 0 escalation(s)" in result.stderr
+    assert "small, 40 in / 8 out tokens" in result.stderr and "2 attempt(s), 0 escalation(s)" in result.stderr
     body = fake_provider.requests[chats(fake_provider)[-1]].body
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
     recorded = rows(live)
     assert [(r["model"], r["outcome"], r["error_kind"], r["escalation_step"]) for r in recorded] == \
         [("small", "error", "server_error", 0), ("small", "ok", None, 0)]
-    assert recorded[1]["input_tokens"] == 9 and recorded[1]["cost_usd"] == pytest.approx((9 + 16) / 1e6)
+    assert recorded[1]["input_tokens"] == 40 and recorded[1]["cost_usd"] == pytest.approx((40 + 16) / 1e6)
     assert KEY not in result.stdout + result.stderr + live.ledger_path.read_bytes().decode("latin-1")
 
 

@@ -41,6 +41,9 @@ class Reply:
     output_tokens: int | None = None
     delay_s: float = 0.0
     tool_calls: Sequence[Mapping[str, Any]] | None = None
+    # How the OpenAI API reports usage: "report" (the counts above), "omit" (no usage at all, as some
+    # OpenAI-compatible servers do), or "zero" (a usage block of zeros).
+    usage: str = "report"
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class _OpenAI:
                 for call in reply.tool_calls or () for args in [call.get("arguments", {})]]
 
     def _usage(self, turn: _Turn) -> dict[str, int]:
+        if turn.reply.usage == "zero":
+            return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
         return {"prompt_tokens": turn.prompt_tokens, "completion_tokens": turn.completion_tokens,
                 "total_tokens": turn.prompt_tokens + turn.completion_tokens}
 
@@ -201,9 +206,12 @@ class _OpenAI:
             message["tool_calls"] = self._tool_calls(turn.reply)
         elif message["content"] is None:
             message["content"] = ""
-        return {"id": turn.id, "object": "chat.completion", "created": turn.created, "model": turn.model,
-                "system_fingerprint": "fp_fake", "usage": self._usage(turn),
-                "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": self._finish(turn)}]}
+        answer = {"id": turn.id, "object": "chat.completion", "created": turn.created, "model": turn.model,
+                  "system_fingerprint": "fp_fake", "usage": self._usage(turn),
+                  "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": self._finish(turn)}]}
+        if turn.reply.usage == "omit":
+            del answer["usage"]
+        return answer
 
     def frames(self, turn: _Turn) -> tuple[list[bytes], list[bytes]]:
         """(content frames, closing frames) of a streamed answer; a truncated stream sends only part of the first."""
@@ -222,7 +230,7 @@ class _OpenAI:
                                            "function": {"name": call["function"]["name"], "arguments": ""}}]})
             deltas.append({"tool_calls": [{"index": index, "function": {"arguments": call["function"]["arguments"]}}]})
         closing = [chunk({}, self._finish(turn))]
-        if turn.include_usage:  # OpenAI sends usage in one extra chunk with no choices
+        if turn.include_usage and turn.reply.usage != "omit":  # OpenAI sends usage in one extra chunk, no choices
             closing.append({**chunk({}), "choices": [], "usage": self._usage(turn)})
         return [self.frame(chunk(d)) for d in deltas], [*map(self.frame, closing), self.frame(b"[DONE]")]
 
