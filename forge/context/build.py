@@ -290,7 +290,9 @@ def _overlaps(item: ContextItem, taken: list[ContextItem]) -> bool:
     """An excerpt inside one already taken adds nothing; one around it (the class of a taken method) repeats it."""
     a, b = item.full_lines or item.lines
     for other in taken:
-        if other.path == item.path and other.kind in ("excerpt", "file"):
+        if other.path == item.path and other.kind == "file":
+            return True         # the whole file is there: any part of it would be sent twice
+        if other.path == item.path and other.kind == "excerpt":
             c, d = other.full_lines or other.lines
             if c <= a and b <= d or a <= c and d <= b:
                 return True

@@ -48,9 +48,11 @@ class _Lookup:
         self.by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         self.by_lower: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
         self.defs_of: dict[str, list[Definition]] = {}
+        self.lines_of: dict[str, int] = {}
         self.notes: list[str] = []
         for f in files:
             self.defs_of[f.path] = f.definitions
+            self.lines_of[f.path] = getattr(f, "lines", 0) or 0
             for d in f.definitions:
                 self.by_name[d.name].append((f.path, d))
                 self.by_lower[d.name.lower()].append((f.path, d))
@@ -105,6 +107,7 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
     targets: dict[tuple[str, str | None, int], Target] = {}
     file_weights: dict[str, float] = defaultdict(float)
     unmatched: list[str] = []
+    named_past_end: list[str] = []      # located past their end: named instead
 
     def add(path: str, definition: Definition | None, score: float, reason: str, lines=None) -> None:
         key = (path, definition.qualified if definition else None, definition.start_line if definition else lines[0])
@@ -122,13 +125,24 @@ def match(files, mentions: Mentions, failure: Mentions | None = None, where: str
                 if source == "location":
                     unmatched.append(f"{mentioned}:{line}")
                 continue
+            length = lookup.lines_of.get(path, 0)
+            if source == "location" and length and line > length:
+                # Past the end (a stale line from an older version): the file itself, and say so.
+                note = f"{mentioned}:{line}: the file has only {length} lines; sent the file instead"
+                if note not in lookup.notes:
+                    lookup.notes.append(note)
+                add(path, None, NAMED_FILE_WEIGHT, "the request names this file (its line is past the end)",
+                    (1, WHOLE_FILE))
+                if path not in named_past_end:
+                    named_past_end.append(path)
+                continue
             definition = lookup.innermost(path, line)
             why = "the failure points here" if source == "failure" else "the request names this place"
             # With a definition, lines is the place itself: a definition too long to send keeps the part there.
             add(path, definition, SCORES[source], f"{why}: {mentioned}:{line}",
                 (line, line) if definition else (max(1, line - 10), line + 10))
-    named_files = set()
-    named_in_request: list[str] = []
+    named_files = set(named_past_end)
+    named_in_request: list[str] = list(named_past_end)
     for found in filter(None, (failure, mentions)):
         for mentioned in found.paths:
             path = lookup.resolve_path(mentioned)

@@ -17,6 +17,7 @@ from forge.context.mentions import STOPWORDS
 # The part of a definition that says what it does: its signature, docstring and the first lines of its body.
 HEAD_LINES = 40
 _K1, _B = 1.2, 0.75
+_STUB_BODIES = frozenset({"...", ") -> None: ...", "pass"})
 _TOKEN = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 # Words too common in code to tell one definition from another, beside the prose stopwords.
 _CODE_COMMON = frozenset("""self cls none true false return def class import from str int bool any optional list
@@ -66,7 +67,12 @@ def search_definitions(files, request: str, read_lines, limit: int = 3) -> list[
         lines = read_lines(f.path)
         if lines is None:
             continue
+        # Typing overloads are stubs (a body of `...`) before the implementation: only the code is a candidate.
+        stubs = {d for d in definitions if lines[min(d.end_line, len(lines)) - 1].strip() in _STUB_BODIES}
+        has_code = {d.qualified for d in definitions if d not in stubs}
         for d in definitions:
+            if d in stubs and d.qualified in has_code:
+                continue
             head = lines[d.start_line - 1:min(d.end_line, d.start_line - 1 + HEAD_LINES)]
             # Its qualified name counts twice: "the convert method of Choice" means Choice.convert.
             qualified = d.qualified.replace(".", " ")

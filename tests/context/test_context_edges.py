@@ -288,3 +288,45 @@ def shipping_cost(cart):
     # A request that names its code is not second-guessed by its words.
     named = context(forge_env, "fix `register`: vouchers with a fixed amount are taken off every line")
     assert next(i for i in named["items"] if i["kind"] == "excerpt")["symbol"] == "register"
+
+
+def test_a_request_in_words_gets_the_implementation_not_its_typing_overloads(forge_env):
+    write(forge_env.cwd, "ask.py", '''import typing as t
+
+
+@t.overload
+def prompt(text: str, hide_input: t.Literal[True]) -> str: ...
+
+
+@t.overload
+def prompt(text: str, hide_input: bool = False) -> str: ...
+
+
+def prompt(text, hide_input=False):
+    """Ask the user for input; with hide_input, the confirmation is not echoed either."""
+    value = input(text)
+    confirmation = input("again: ")
+    return value if value == confirmation else ""
+''')
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "the confirmation is still echoed when the input is hidden")
+    first = next(i for i in data["items"] if i["kind"] == "excerpt")
+    assert first["symbol"] == "prompt" and '    confirmation = input("again: ")' in first["text"], data["items"]
+
+
+def test_a_line_past_the_end_of_a_named_file_sends_the_file_and_says_so(forge_env):
+    write(forge_env.cwd, "short.py", "def one():\n    return 1\n\n\ndef two():\n    return 2\n")
+    commit_all(forge_env.cwd)
+    for request in ("short.py:400 raises", "short.py around line 400: this is wrong"):
+        data = context(forge_env, request)
+        whole = [i for i in data["items"] if i["kind"] == "file"]
+        assert [i["path"] for i in whole] == ["short.py"], data["items"]
+        assert "short.py:400: the file has only 6 lines; sent the file instead" in data["notes"], data["notes"]
+        assert not [i for i in data["items"] if i["kind"] == "excerpt" and i["path"] == "short.py"]
+
+
+def test_a_file_sent_whole_is_not_sent_again_as_an_excerpt(forge_env):
+    write(forge_env.cwd, "tail.py", "".join(f"VALUE_{i} = {i}\n" for i in range(30)))
+    commit_all(forge_env.cwd)
+    data = context(forge_env, "line 30 of tail.py is wrong")
+    assert [i["kind"] for i in data["items"] if i.get("path") == "tail.py"] == ["file"], data["items"]
