@@ -59,7 +59,8 @@ def test_plain_summary_says_the_baseline_is_estimated_and_when_forge_cost_more(f
     # small is rejected twice, then mid answers: forge pays for three calls; big alone would have paid one.
     def respond(model, body):
         if model == "small":
-            return Reply(BROKEN, input_tokens=100, output_tokens=20000)
+            # A believable prompt size (one under a quarter of the prompt's characters / 4 is forge-counted).
+            return Reply(BROKEN, input_tokens=1000, output_tokens=20000)
         return Reply(good_answer(DIVIDE), input_tokens=400, output_tokens=100)
     fake_provider.respond(answering(override=respond))
 
@@ -67,8 +68,8 @@ def test_plain_summary_says_the_baseline_is_estimated_and_when_forge_cost_more(f
 
     assert result.returncode == 0, result.stderr
     summary = next(line for line in result.stdout.splitlines() if line.startswith("forge: run "))
-    cost = (200 * SMALL_IN + 40000 * SMALL_OUT + 400 * 3.0 + 100 * 6.0) / 1e6
-    baseline = big(100, 100)
+    cost = (2000 * SMALL_IN + 40000 * SMALL_OUT + 400 * 3.0 + 100 * 6.0) / 1e6
+    baseline = big(1000, 100)
     assert cost > baseline
     assert f"big by itself: ${baseline:.4f}" in summary, summary
     assert "estimated as one call a task" in summary, summary
