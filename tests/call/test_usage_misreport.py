@@ -5,13 +5,13 @@ report, and records why. Through `forge ask`, in concurrent processes, against t
 from __future__ import annotations
 
 import concurrent.futures
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.fakeprovider import Reply
 from tests.route.test_route_live import KEY, KEY_VAR
+from tests.route.test_route_live import ledger_rows as calls
 
 # $10 / $30 per million tokens; a prompt of ~1,500 tokens costs ~$0.015 in, the answer a little more.
 PROMPT = "explain this log line by line: " + " ".join(f"worker {i} finished batch {i * 7} in {i % 13} s;"
@@ -29,15 +29,6 @@ def write_config(forge_env, url: str) -> None:
         f"[budgets]\ndaily_budget_usd = 1.0\nwarn_threshold_usd = 0.15\nstop_threshold_usd = {STOP_USD}\n"
         "per_model_daily_usd = {}"]))
     forge_env.env[KEY_VAR] = KEY
-
-
-def calls(forge_env) -> list[dict]:
-    db = sqlite3.connect(forge_env.ledger_path)
-    db.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in db.execute("SELECT * FROM calls ORDER BY id")]
-    finally:
-        db.close()
 
 
 def outside_repo(forge_env, tmp_path):
