@@ -39,6 +39,8 @@ def make_state(directory: Path | None, config_file: Path | None, overrides: list
         base = directory.resolve()
     if config_file is not None and not config_file.is_absolute():
         config_file = Path.cwd() / config_file
+    if config_file is not None and not config_file.is_file():   # every command, those that never load it too
+        raise UsageError(f"config file {config_file} does not exist", "pass the path of a routing.toml")
     return CliState(base, config_file, list(overrides or []))
 
 

@@ -59,6 +59,9 @@ def _check_models(config: Config) -> dict[str, ModelConfig]:
     resolved = {}
     for name, model in config.models.items():
         path = ("models", name)
+        if not model.litellm_model.strip():
+            raise ConfigProblem((*path, "litellm_model"), f"model {name!r} has an empty litellm_model",
+                                'set litellm_model to litellm\'s id, e.g. "groq/llama-3.1-8b-instant"')
         if model.provider not in config.providers:
             raise ConfigProblem((*path, "provider"), f"model {name!r} names unknown provider {model.provider!r}",
                                 suggest(model.provider, config.providers))

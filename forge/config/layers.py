@@ -56,6 +56,9 @@ def read_toml_layer(kind: str, path: Path) -> Layer:
                           "check the path and its permissions") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{display_path(path)}: invalid TOML: tables or arrays nested too deeply",
+                          "flatten the nesting (a routing.toml needs three levels at most)") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column \d+\)", message)

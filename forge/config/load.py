@@ -66,8 +66,10 @@ def _drop_orphaned_builtin_references(data: dict[str, Any], sources: dict[KeyPat
     """Built-in budget entries about built-in models go with those models when a layer replaces them."""
     models = data.get("models", {})
     budgets = data.get("budgets", {})
+    if not isinstance(models, dict) or not isinstance(budgets, dict):
+        return          # not tables: build_config names the key and what it should be
     caps = budgets.get("per_model_daily_usd", {})
-    for model in [m for m in caps if m not in models]:
+    for model in [m for m in caps if m not in models] if isinstance(caps, dict) else []:
         if getattr(sources.get(("budgets", "per_model_daily_usd", model)), "kind", None) == "built-in":
             del caps[model]
             del sources[("budgets", "per_model_daily_usd", model)]

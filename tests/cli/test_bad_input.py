@@ -96,3 +96,23 @@ def test_a_bad_byte_in_dotenv_does_not_hide_the_keys(forge_env):
     (forge_env.cwd / ".env").write_bytes(b"# caf\xe9\nGROQ_API_KEY=gsk_abc\n")
     checks = {(c["area"], c["name"]): c for c in json.loads(forge_env.run("doctor", "--json").stdout)}
     assert checks[("provider", "groq")]["status"] == "ok"
+
+
+@pytest.mark.parametrize(("routing_toml", "expected"), [
+    ("[budgets]\nper_model_daily_usd = 3\n", "budgets.per_model_daily_usd: expected a table, got int 3"),
+    ('[models.x]\nlitellm_model = ""\nprovider = "ollama"\ntier = "local"\ncontext_window = 4096\n',
+     "models.x.litellm_model: model 'x' has an empty litellm_model"),
+    ("x = " + "{a = " * 500 + "1" + "}" * 500 + "\n", "invalid TOML: tables or arrays nested too deeply"),
+])
+def test_routing_toml_that_used_to_crash_is_one_line_exit_2(forge_env, routing_toml, expected):
+    (forge_env.cwd / "routing.toml").write_text(routing_toml)
+    line = one_line_error(forge_env.run("config", "show"))
+    assert expected in line, line
+    assert not (forge_env.home / "crashes").exists()       # a message, not an internal error
+
+
+def test_a_config_file_that_does_not_exist_is_exit_2_for_every_command(forge_env, tmp_path):
+    missing = tmp_path / "nowhere.toml"
+    for command in (("log",), ("costs",), ("models",)):
+        line = one_line_error(forge_env.run("--config", str(missing), *command))
+        assert f"config file {missing} does not exist" in line, line
