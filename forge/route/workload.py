@@ -78,24 +78,32 @@ def _task(raw, number: int, task_types: set[str]) -> WorkloadTask:
                         {model: _outcome(model, o) for model, o in outcomes.items()})
 
 
+def _json_line(data: bytes):
+    """One line's JSON; a line that is not UTF-8, not JSON or nested past reason is a bad line, not the file."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _BadLine("not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise _BadLine(f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _BadLine("JSON nested too deeply") from None
+
+
 def load_workload(path: Path, models: set[str], task_types: set[str], strict: bool) -> Workload:
     """Parse the file; a malformed line (bad field, unknown task_type, an id seen before) stops (strict) or is
     skipped and counted. Unknown models always stop: the configuration, not the line, is wrong."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
-                         "pass a readable UTF-8 JSONL file") from None
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}", "pass a readable UTF-8 JSONL file") from None
     tasks, skipped = [], []
     first_line: dict[str, int] = {}  # id -> the line that used it first
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    for number, data in enumerate(lines, 1):
+        if not data.strip():
             continue
         try:
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _BadLine(f"not valid JSON ({exc.msg})") from None
+            raw = _json_line(data)
             task = _task(raw, number, task_types)
             if task.id in first_line:
                 raise _BadLine(f"duplicate id {task.id!r} (first on line {first_line[task.id]})")

@@ -180,6 +180,19 @@ def test_malformed_lines_are_skipped_and_counted_or_stop_with_strict(forge_env, 
     assert f"{tasks}:2: not valid JSON" in strict.stderr
 
 
+def test_a_line_that_is_not_utf8_or_nested_past_reason_is_skipped_not_the_whole_file(forge_env, tmp_path):
+    tasks = tmp_path / "t.jsonl"
+    tasks.write_bytes(b'{"id": "a", "request": "fix typo in a.py"}\n{"id": "b", "request": "caf\xe9"}\n'
+                      + b"[" * 100_000 + b"]" * 100_000 + b'\n{"id": "d", "request": "add tests for b.py"}\n')
+    report = simulate(forge_env, "--tasks", str(tasks), cwd=forge_env.cwd)
+    assert report["tasks"] == 2
+    assert report["skipped_lines"] == [{"line": 2, "problem": "not UTF-8 text"},
+                                       {"line": 3, "problem": "JSON nested too deeply"}]
+    strict = forge_env.run("route", "simulate", "--tasks", str(tasks), "--strict")
+    assert strict.returncode == 2 and f"{tasks}:2: not UTF-8 text" in strict.stderr
+    assert len(strict.stderr.strip().splitlines()) == 1
+
+
 def test_unknown_mode_and_missing_file_exit_2(forge_env, tmp_path):
     assert forge_env.run("route", "simulate", "--tasks", str(WORKLOAD), "--mode", "yolo").returncode == 2
     missing = forge_env.run("route", "simulate", "--tasks", str(tmp_path / "none.jsonl"))
