@@ -116,7 +116,8 @@ class Caller:
         """The request itself (on_text: stream the answer, each piece handed to it)."""
         from forge.call.litellm_call import complete
 
-        return await complete(model, provider, messages, directory=self.directory, timeout_s=self.timeout_s,
+        timeout_s = provider.timeout_s if provider.timeout_s is not None else self.timeout_s
+        return await complete(model, provider, messages, directory=self.directory, timeout_s=timeout_s,
                               on_text=on_text)
 
     def _reserve(self, model: ModelConfig, provider: ProviderConfig, messages: list[dict[str, Any]]

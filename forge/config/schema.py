@@ -88,6 +88,9 @@ class ProviderConfig:
     rpm: int | None = spec("requests per minute, a whole number", at_least(1), default=None)
     tpm: int | None = spec("tokens per minute, a whole number", at_least(1), default=None)
     requests_per_day: int | None = spec("requests per day, a whole number", at_least(1), default=None)
+    # The longest one call to this provider may take, in seconds (unset: 120; a local model with a known speed
+    # gets a limit fitted to it, never longer than this).
+    timeout_s: float | None = spec("seconds, at least 1, e.g. 60", at_least(1), default=None)
     # Ollama only: how long the server keeps a model loaded after a call ("30m", "1h", "-1" forever, "0" unload).
     keep_alive: str | None = spec('a duration such as "30m", "1h", "-1" (forever) or "0" (unload at once)',
                                   ollama_duration, default=None)

@@ -156,3 +156,17 @@ def test_a_model_the_plan_left_out_answers_when_the_planned_provider_fails(live,
     out = json.loads(result.stdout)
     assert (out["answer"], out["model"]) == ("from the fallback", "small")
     assert {a["error_kind"] for a in out["attempts"] if a["model"] == "gratis"} == {"server_error"}
+
+
+def test_a_provider_that_never_answers_costs_its_timeout_s_per_attempt_not_minutes(live, fake_provider):
+    config = live.cwd / "routing.toml"
+    config.write_text(config.read_text().replace('api_key_env = "FAKE_PROVIDER_KEY"',
+                                                 'api_key_env = "FAKE_PROVIDER_KEY"\ntimeout_s = 1', 1))
+    fake_provider.respond(lambda model, body: Reply("far too late", delay_s=30))
+    started = time.monotonic()
+    result = live.run("ask", "--model", "small", PROMPT, timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert "timeout" in result.stderr
+    attempts = [r for r in rows(live) if r["error_kind"] == "timeout"]
+    assert attempts and elapsed < 1.5 * len(attempts) + 8, (elapsed, len(attempts))   # ~1 s each, not 120
