@@ -40,9 +40,21 @@ def resolve_in_repo(root: Path, path: str) -> Path:
     return target
 
 
+# What file systems allow: a name of at most 255 bytes (ext4, APFS, NTFS), a path of at most 4,096.
+MOST_NAME_BYTES, MOST_PATH_BYTES = 255, 4096
+
+
+def _shown(path: str) -> str:
+    return path if len(path) <= 80 else f"{path[:60]}…{path[-15:]} ({len(path)} characters)"
+
+
 def _relative_parts(path: str) -> tuple[str, ...]:
     if not path.strip():
         raise UnsafePath("an edit names no file", "put the file's path before the block")
+    if len(path.encode()) > MOST_PATH_BYTES or any(len(part.encode()) > MOST_NAME_BYTES
+                                                  for part in path.replace("\\", "/").split("/")):
+        raise UnsafePath(f"{_shown(path)}: a file name longer than {MOST_NAME_BYTES} bytes, which no file system "
+                         "holds", "give the file a shorter name")
     if path.startswith("~") or PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() \
             or PureWindowsPath(path).drive:
         raise UnsafePath(f"{path}: is an absolute path", "give the path relative to the repository root")

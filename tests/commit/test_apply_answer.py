@@ -92,6 +92,8 @@ def test_a_validated_edit_is_committed_with_trailers_and_lands(project, tmp_path
     ("calc/ops.py\n<<<<<<< SEARCH\ndef div(a, b):\n    return a / b\n=======\ndef div(a, b):\n    return 0\n"
      ">>>>>>> REPLACE\n", "apply", "Block 1 (calc/ops.py)"),
     ("../outside.py\n<<<<<<< SEARCH\n=======\nx = 1\n>>>>>>> REPLACE\n", "apply", "outside"),
+    # A name no file system holds: feedback, not "OSError: File name too long".
+    ("d" * 300 + ".py\n<<<<<<< SEARCH\n=======\nx = 1\n>>>>>>> REPLACE\n", "apply", "longer than 255 bytes"),
     ("Sure! Here is how I would do it, in words only.", "parse", "could not be read as edits"),
     # one whole block, then one cut off before its end: nothing of it is committed
     (ADD_MUL + "calc/ops.py\n<<<<<<< SEARCH\ndef add(a, b):\n=======\ndef add(a, b, c=0):\n", "parse",

@@ -28,6 +28,8 @@ def root(tmp_path):
     ("sub/.GIT/x", "sub/.GIT/x: lies in .git, which only git may change"),
     (".", ".: names the repository root, not a file"),
     ("  ", "an edit names no file"),
+    ("src/" + "n" * 256 + ".py", "src/" + "n" * 56 + "…" + "n" * 12 + ".py (263 characters): a file name longer than "
+     "255 bytes, which no file system holds"),
 ])
 def test_paths_outside_the_working_tree_are_refused(root, path, why):
     with pytest.raises(UnsafePath) as refused:
