@@ -74,21 +74,21 @@ def run(st: CliState, request: str, *, dry_run: bool, budget: float | None, max_
             return
         if not prepared.tasks:
             raise UsageError("the request holds no task", "say what to do")
-        lock = _one_process(root, prepared.run_id)
-        lock.__enter__()           # held to the end of the process: released by the OS however it ends
-        if prepared.resumed:       # after the lock: a run another process is running says that first
-            _check_callable(runner, prepared, availability)
-            ledger.resume_run(prepared.run_id)
-        else:
-            from forge.commit.worktree import BRANCH_PREFIX
-            from forge.run.tasks import to_json
+        # Held until the run is over (the OS releases it however the process ends); its file goes with it.
+        with _one_process(root, prepared.run_id):
+            if prepared.resumed:       # after the lock: a run another process is running says that first
+                _check_callable(runner, prepared, availability)
+                ledger.resume_run(prepared.run_id)
+            else:
+                from forge.commit.worktree import BRANCH_PREFIX
+                from forge.run.tasks import to_json
 
-            ledger.start_run(f"run: {request[:500]}", str(root), run_id=prepared.run_id)
-            ledger.save_plan(prepared.run_id, to_json(prepared.tasks), BRANCH_PREFIX + prepared.run_id)
-        if recording is not None and not as_json:
-            print(f"forge: replaying recorded answers from {replay}: no model is called, every edit is validated and "
-                  "committed for real", file=sys.stderr)
-        _execute(runner, prepared, ledger, show, yes=yes, as_json=as_json)
+                ledger.start_run(f"run: {request[:500]}", str(root), run_id=prepared.run_id)
+                ledger.save_plan(prepared.run_id, to_json(prepared.tasks), BRANCH_PREFIX + prepared.run_id)
+            if recording is not None and not as_json:
+                print(f"forge: replaying recorded answers from {replay}: no model is called, every edit is validated "
+                      "and committed for real", file=sys.stderr)
+            _execute(runner, prepared, ledger, show, yes=yes, as_json=as_json)
 
 
 @contextlib.contextmanager

@@ -43,6 +43,7 @@ def assert_finished_like_an_uninterrupted_run(repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "branch", "--list", "forge/*") == ""
     assert git(repo, "worktree", "list").count("\n") == 1
+    assert not list((repo / ".git" / "forge" / "locks").glob("*.lock"))     # no run's lock file left behind
 
 
 def test_a_landing_refused_by_your_changes_is_resumed_once_they_are_out_of_the_way(forge_env, tmp_path):

@@ -98,11 +98,16 @@ def test_a_run_already_running_in_another_process_is_not_resumed_twice(forge_env
     repo, result, evs = run(forge_env, tmp_path, [WRONG_CODE, WRONG_CODE])     # a failed run, resumable
     run_id = evs[0]["run"]
     lock = repo / ".git" / "forge" / "locks" / f"{run_id}.lock"
-    fd = os.open(lock, os.O_RDWR)
+    assert not lock.exists()                    # the run that ended took its lock file with it
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)                  # as the other process would hold it
         again = forge_env.run("run", "--resume", run_id, "--yes", cwd=repo)
         assert again.returncode == 2
         assert again.stderr.startswith(f"forge: error: run {run_id} is being run by another forge process")
+        assert lock.exists()                    # the refused process leaves the holder's file alone
     finally:
         os.close(fd)
+    resumed = forge_env.run("run", "--resume", run_id, "--yes", cwd=repo)   # the holder is gone: it may go on
+    assert "being run by another" not in resumed.stderr, resumed.stderr
+    assert not lock.exists()
