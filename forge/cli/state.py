@@ -24,6 +24,11 @@ class CliState:
             from forge.config import load_config
 
             self._loaded = load_config(self.directory, self.config_file, self.overrides)
+            from forge.context.secrets import register_secrets
+            from forge.providers.keys import configured_key_values
+
+            # Whatever their shape, the configured keys are masked in everything printed, stored or sent from here.
+            register_secrets(configured_key_values(self._loaded.config, self.directory))
         return self._loaded
 
     @property

@@ -28,10 +28,20 @@ def mask_secrets(text: str, values: list[str]) -> tuple[str, int]:
 _SECRET_SUFFIXES = ("_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "_KEY")
 
 
+# The configured providers' key values (whatever their names and shapes, from the environment or .env), added
+# when the configuration is loaded: every mask in this process covers them from then on.
+_CONFIGURED: set[str] = set()
+
+
+def register_secrets(values) -> None:
+    _CONFIGURED.update(value for value in values if value and len(value) >= _MIN_VALUE)
+
+
 def environment_secrets() -> list[str]:
-    """Values of the environment's keys and tokens (OPENAI_API_KEY, GITHUB_TOKEN, ...): masked in anything forge
-    writes or sends."""
+    """Values of the environment's keys and tokens (OPENAI_API_KEY, GITHUB_TOKEN, ...) and of every configured
+    provider key (register_secrets): masked in anything forge writes or sends."""
     import os
 
-    return [value for name, value in os.environ.items()
-            if name.upper().endswith(_SECRET_SUFFIXES) and len(value) >= _MIN_VALUE]
+    found = {value for name, value in os.environ.items()
+             if name.upper().endswith(_SECRET_SUFFIXES) and len(value) >= _MIN_VALUE}
+    return sorted(found | _CONFIGURED, key=len, reverse=True)   # the longest first: no part of one left

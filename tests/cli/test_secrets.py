@@ -39,3 +39,35 @@ def test_keys_from_env_and_dotenv_appear_nowhere(forge_env):
         data = path.read_bytes()
         for secret in SECRETS:
             assert secret.encode() not in data, path
+
+
+def test_a_configured_key_of_no_known_shape_is_masked_in_what_a_test_prints(forge_env, tmp_path):
+    """A key whose value looks like nothing (no sk- prefix, a variable name without _KEY), printed by the
+    repository's own test: masked in forge validate, forge apply and their --json, and in every file written."""
+    import json
+    import subprocess
+
+    plain = "plainvalue7Q2W9E4R1T"
+    repo = forge_env.cwd
+    (repo / "routing.toml").write_text(
+        '[providers.myservice]\nkind = "openai-compatible"\napi_base = "http://127.0.0.1:9/v1"\n'
+        'api_key_env = "MYSERVICE_CREDS"\n')
+    (repo / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    (repo / "test_calc.py").write_text(
+        "import os\n\nfrom calc import add\n\n\ndef test_add():\n"
+        "    print(dict(os.environ))\n    assert add(1, 2) == 4\n")
+    for args in (["add", "-A"], ["commit", "-qm", "calc"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    answer = tmp_path / "answer.md"
+    answer.write_text("calc.py\n<<<<<<< SEARCH\n    return a + b\n=======\n    return a + b + 0\n>>>>>>> REPLACE\n")
+    env = {"MYSERVICE_CREDS": plain}
+    results = [forge_env.run(*args, env=env) for args in (("apply", str(answer)), ("apply", str(answer), "--json"))]
+    (repo / "calc.py").write_text("def add(a, b):\n    return b + a\n")       # an uncommitted change to validate
+    results += [forge_env.run(*args, env=env) for args in (("validate",), ("validate", "--json"))]
+    assert any("test_add" in r.stdout + r.stderr for r in results), [r.stdout[-500:] for r in results]
+    for result in results:
+        assert plain not in result.stdout + result.stderr
+    json.loads(results[1].stdout)                       # still JSON after masking
+    json.loads(results[3].stdout)
+    for path in (p for p in (*forge_env.home.rglob("*"), *repo.rglob("*")) if p.is_file()):
+        assert plain.encode() not in path.read_bytes(), path
