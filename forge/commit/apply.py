@@ -66,6 +66,7 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
         return ApplyOutcome(False, "apply", "Once its style was fixed (" + "; ".join(fixed.notes) + "), your edit "
                             "changes nothing: it only added what the linter removes. Make the change the task asks.",
                             changed, problems=problems, applied=list(result.applied))
+    judged = _contents(worktree, changed)
     report = validate(worktree.path, changed, config, use_cache=use_cache, known_failures=known_failures,
                       require_fixed=require_fixed)
     report = replace(report, notes=(*fixed.notes, *report.notes))
@@ -73,6 +74,13 @@ def apply_answer(worktree: Worktree, answer: str, task: str, config, *, message:
         _restore(worktree)
         return ApplyOutcome(False, "validate", masked(report.feedback()), changed, report=report,
                             problems=problems, applied=list(result.applied))
+    rewritten = [path for path, content in _contents(worktree, changed).items() if content != judged[path]]
+    if rewritten:
+        # The repository's own tests or tools rewrote what was being validated (a snapshot updater, a code
+        # generator): the commit holds the bytes validation judged, not what was left on disk after it.
+        _put_back(worktree, {path: judged[path] for path in rewritten})
+        report = replace(report, notes=(*report.notes, f"validation rewrote {', '.join(rewritten)}; the validated "
+                                                       "bytes are committed"))
     stamp = {"validation": validation_summary(report), **(trailers or {})}
     if callable(message):
         stage(worktree.path, changed)
@@ -120,6 +128,15 @@ def _contents(worktree: Worktree, paths: list[str]) -> dict[str, bytes | None]:
         target = worktree.path / path
         found[path] = target.read_bytes() if target.is_file() else None
     return found
+
+
+def _put_back(worktree: Worktree, contents: dict[str, bytes | None]) -> None:
+    for path, content in contents.items():
+        target = worktree.path / path
+        if content is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(content)
 
 
 def _restore(worktree: Worktree) -> None:

@@ -207,3 +207,21 @@ def test_a_landing_conflict_keeps_the_branch_and_prints_the_result(project, tmp_
     assert "take it by hand" in data["land_error"] or "git cherry-pick" in data["land_error"]
     assert "# the user's own" in (root / "calc/ops.py").read_text()
     assert data["branch"] in git(root, "branch", "--list")
+
+
+def test_a_test_that_rewrites_the_edited_file_during_validation_does_not_get_its_bytes_committed(project, tmp_path):
+    root = project.cwd
+    # A repository test that rewrites the file under test as it runs (a careless snapshot updater): after it, the
+    # file on disk no longer compiles, though every stage passed on the edit's own bytes.
+    (root / "tests/test_rewrite.py").write_text(
+        "from pathlib import Path\n\n\ndef test_regenerates_ops():\n"
+        "    import calc.ops  # noqa: F401\n"
+        "    Path(__file__).parent.parent.joinpath('calc/ops.py').write_text('def add(a, b:\\n')\n")
+    git(root, "add", "tests/test_rewrite.py")
+    git(root, "commit", "-qm", "a test that rewrites ops.py")
+    data = apply(project, tmp_path, ADD_MUL, "--task", "add mul to the calculator")
+    assert data["ok"], data
+    committed = git(root, "show", f"{data['commit']}:calc/ops.py")
+    assert "def mul(a, b):\n    return a * b\n" in committed and "def add(a, b:" not in committed
+    compile(committed, "calc/ops.py", "exec")                          # HEAD compiles
+    assert "the validated bytes are committed" in json.dumps(data)
