@@ -19,6 +19,7 @@ def run(st: CliState, answer_file: Path, *, task: str, message: str, model: str 
     from forge.commit.apply import apply_answer
     from forge.commit.git import run as run_git
     from forge.commit.land import land
+    from forge.commit.sensitive import steering_changes
     from forge.commit.worktree import open_worktree
 
     root = paths.repo_root(st.directory)
@@ -69,6 +70,7 @@ def run(st: CliState, answer_file: Path, *, task: str, message: str, model: str 
             run_git(root, "branch", "-D", worktree.branch)  # nothing on it to keep, or it is on the user's branch
     result = {"run": run_id, "ok": outcome.ok and land_error is None, "stage": outcome.stage,
               "changed": outcome.changed, "applied_blocks": outcome.applied,
+              "warnings": steering_changes(outcome.changed) if outcome.ok else [],
               "commit": outcome.commit, "branch": worktree.branch if outcome.commit and not landed else None,
               "landed": ({"branch": landed.branch, "mode": landed.mode, "head": landed.new_head,
                           "commits": landed.commits} if landed else None),
@@ -109,6 +111,7 @@ def _print(result: dict, outcome) -> None:
             lines.append(f"  {stage.stage:<7} {mark:<8} {stage.skipped_reason or stage.summary}")
     if result["commit"]:
         lines.insert(0, f"committed {result['commit'][:10]}: {', '.join(result['changed'])}")
+        lines[1:1] = [f"warning: {w}" for w in result.get("warnings", ())]
         if result["landed"]:
             lines.append(f"landed on {result['landed']['branch']} ({result['landed']['mode']})")
         elif result["land_error"] is None:

@@ -407,7 +407,8 @@ def _line(event, task=None) -> str | None:
         "answer": lambda: f"  {t}: answered by {d['model']} (the answer follows the run)",
         "validated": lambda: (f"  {t}: not tested: " + "; ".join(f"{u['language']} ({u['reason']})"
                                                            for u in d["not_tested"])) if d.get("not_tested") else None,
-        "committed": lambda: f"  {t}: committed {d['commit'][:10]} ({', '.join(d['files'])})",
+        "committed": lambda: "\n".join([f"  {t}: committed {d['commit'][:10]} ({', '.join(d['files'])})",
+                                          *(f"  {t}: warning: {w}" for w in d.get("warnings", ()))]),
         "redo": lambda: f"  {t}: redone on top of the others' work: {d['reason']}",
         "task_done": lambda: f"  {t}: done" + (f" ({d['reason']})" if d.get("reason") else _done_by(task)),
         "task_failed": lambda: f"  {t}: FAILED: {d['reason']}",

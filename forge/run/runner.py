@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from forge import paths
+from forge.commit.sensitive import steering_changes
 from forge.errors import BudgetStop, ForgeError, UsageError
 from forge.run.attempt import (
     CONTEXT_GROWTH,
@@ -410,7 +411,8 @@ class Runner:
             from forge.run.test_first import squash
 
             commit = await self.blocking(squash, tree, done.commit)
-        self.emit(Event("committed", task.id, {"commit": commit, "files": sorted({*done.changed, *test_files})}))
+        files = sorted({*done.changed, *test_files})
+        self.emit(Event("committed", task.id, {"commit": commit, "files": files, "warnings": steering_changes(files)}))
 
     async def _answer(self, task: RunTask, ledger_task: str, decision, context: str) -> None:
         """A question, an explanation or a review: the first answer with text is the task's result, shown and
@@ -674,7 +676,8 @@ class Runner:
                                                       "validation": validation_summary(report), "run": self.run_id},
                                   task=task.text)
         self.emit_threadsafe(Event("committed", task.id, {"commit": commit, "files": changed,
-                                                          "tool": [c for _, c in commands]}))
+                                                          "tool": [c for _, c in commands],
+                                                          "warnings": steering_changes(changed)}))
 
     def emit_threadsafe(self, event: Event) -> None:
         self._loop.call_soon_threadsafe(self.emit, event)
