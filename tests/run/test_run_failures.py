@@ -18,15 +18,18 @@ from tests.run.run_helpers import (
     task_of,
 )
 
-# A whole file whose name is longer than the file system allows: the edit step trips over it with an OSError. It
-# is a real internal error, found while writing these tests and left in place as their probe; when it gets a
-# message of its own, give these tests another.
-TOO_LONG = "calc/" + "n" * 300 + ".py\n```python\nx = 1\n```\n"
+# A whole file inside a committed link to itself: resolving its path raises pathlib's RuntimeError, a real internal
+# error left in place as these tests' probe; when it gets a message of its own, give these tests another (a
+# 300-character file name was the probe until it got one).
+INTO_LOOP = "calc/loop/x.py\n```python\nx = 1\n```\n"
 
 
 def _crashing_build_fix(forge_env, fake_provider) -> Path:
     repo = setup_calculator(forge_env, fake_provider.url)
-    fake_provider.respond(answering(override=lambda model, body: TOO_LONG if task_of(body) == "fix the build"
+    (repo / "calc" / "loop").symlink_to("loop")
+    git(repo, "add", "calc/loop")
+    git(repo, "commit", "-qm", "a link to itself")
+    fake_provider.respond(answering(override=lambda model, body: INTO_LOOP if task_of(body) == "fix the build"
                                     else None))
     return repo
 
@@ -49,13 +52,13 @@ def test_an_internal_error_in_a_task_is_its_failure_and_the_counts_add_up(forge_
     assert "Traceback" not in result.stderr
     failed = [line for line in result.stderr.splitlines() if line.strip().startswith("t1: FAILED:")]
     assert len(failed) == 1, result.stderr
-    assert "internal error: OSError" in failed[0] and "File name too long" in failed[0], failed
+    assert "internal error: RuntimeError" in failed[0] and "Symlink loop" in failed[0], failed
     # Before, t1 was counted nowhere: "0 of 4 tasks done, 0 failed, 3 skipped".
     assert "0 of 4 tasks done, 1 failed, 3 skipped," in result.stdout, result.stdout
     assert "4 of 4 tasks not done" in result.stderr
     log = _crash_log(failed[0], forge_env)
     text = log.read_text()
-    assert "Traceback (most recent call last)" in text and "OSError" in text and "task t1" in text
+    assert "Traceback (most recent call last)" in text and "RuntimeError" in text and "task t1" in text
     assert KEY not in text
     assert git(repo, "rev-parse", "HEAD").strip() == before
     assert forge_branches(repo) == []
@@ -72,7 +75,7 @@ def test_an_internal_error_in_a_task_is_a_task_failed_event(forge_env, fake_prov
     evs = events(result.stdout)
     failed = [e for e in evs if e["event"] == "task_failed"]
     assert [e["task"] for e in failed] == ["t1"], evs
-    assert failed[0]["internal_error"] is True and failed[0]["reason"].startswith("internal error: OSError")
+    assert failed[0]["internal_error"] is True and failed[0]["reason"].startswith("internal error: RuntimeError")
     assert _crash_log(failed[0]["reason"], forge_env).is_file()
     finished = evs[-1]
     assert finished["event"] == "run_finished"
