@@ -76,12 +76,6 @@ def _usage(response) -> tuple[int, int, int]:
     return int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0), int(cached)
 
 
-def _count(model: ModelConfig, text: str) -> int:
-    from forge.context.tokens import TokenCounter, encoding_for
-
-    return TokenCounter(encoding_for(model.litellm_model)).count(text)
-
-
 FAR_BELOW = 4   # input tokens reported under a quarter of the prompt's size (4 characters a token) cannot be true
 
 
@@ -95,16 +89,19 @@ def believed_tokens(model: ModelConfig, messages: list[dict[str, Any]], answer: 
     else the larger of it and forge's own count of the prompt and the answer with the model's tokenizer. A
     provider that says nothing, says zero, or reports less than the prompt plainly holds is never free."""
     tokens_in, tokens_out = reported or (0, 0)
+    prompt = _prompt_text(messages)
     if reported is None or tokens_in == 0 and tokens_out == 0:   # litellm fills an absent usage with zeros
         why = "the provider reported no usage, or zero tokens"
     elif tokens_out > model.max_output_tokens:
         why = f"the provider reported {tokens_out:,} output tokens, above max_output_tokens {model.max_output_tokens:,}"
-    elif tokens_in * FAR_BELOW < len(prompt := _prompt_text(messages)) / 4:  # vs 4 characters a token
+    elif tokens_in * FAR_BELOW < len(prompt) / 4:  # vs 4 characters a token
         why = f"the provider reported {tokens_in:,} input tokens, far below the prompt's own size"
     else:
         return tokens_in, tokens_out, ""
-    prompt = _prompt_text(messages)
-    return max(tokens_in, _count(model, prompt)), max(tokens_out, _count(model, answer) if answer else 0), why
+    from forge.context.tokens import count_for_model
+
+    counted_in, counted_out = count_for_model(model.litellm_model, [prompt, answer])
+    return max(tokens_in, counted_in), max(tokens_out, counted_out), why
 
 
 def _text(response) -> str:

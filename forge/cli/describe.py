@@ -3,7 +3,6 @@ caller falls back to a template. The call is routed and recorded in the ledger l
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
 
@@ -19,14 +18,10 @@ _PROMPT = ("Write a git commit message for the change below: a subject line of a
 def model_commit_message(st: CliState, task: str, diff: str) -> tuple[str | None, str | None]:
     """(message, model) from the cheapest usable model, or (None, why not)."""
     from forge.analyse.request import analyse_task
-    from forge.call.caller import Caller
-    from forge.call.circuit import process_breaker
-    from forge.call.guard import SpendGuard
-    from forge.call.session import complete_task
     from forge.errors import ForgeError
-    from forge.ledger import Ledger
     from forge.route.policy import route
     from forge.route.state import from_ledger
+    from forge.run.oneshot import recorded_call
 
     config = st.config
     cheapest = dataclasses.replace(config, routing=dataclasses.replace(config.routing, cost_quality_tradeoff=0.0))
@@ -39,15 +34,9 @@ def model_commit_message(st: CliState, task: str, diff: str) -> tuple[str | None
     messages = [{"role": "system", "content": _PROMPT},
                 {"role": "user", "content": f"Task: {task}\n\nDiff:\n{diff[:DIFF_CHARS]}"}]
     try:
-        with Ledger(paths.ledger_file()) as ledger:
-            run_id = ledger.start_run(f"commit message: {task[:200]}", str(paths.repo_root(st.directory)))
-            task_id = ledger.add_task(run_id, decision.task_type, "commit message")
-            caller = Caller(config, ledger, run_id, st.directory, SpendGuard.from_ledger(config.budgets, ledger.db))
-            outcome = asyncio.run(complete_task(decision.models(), messages, caller, process_breaker(), task_id=task_id,
-                                                task_type=decision.task_type, max_retries=0,
-                                                fallbacks=decision.fallbacks))
-            ledger.finish_task(task_id, "done" if outcome.ok else "failed")
-            ledger.finish_run(run_id, "done" if outcome.ok else "failed")
+        outcome = recorded_call(config, st.directory, decision.models(), messages,
+                                title=f"commit message: {task[:200]}", task_type=decision.task_type,
+                                description="commit message", fallbacks=decision.fallbacks)
     except ForgeError as error:
         return None, error.one_line()
     if not outcome.ok or not outcome.result.text.strip():

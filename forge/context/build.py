@@ -95,7 +95,8 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         primary = [w for w in wholes if not w.supporting]
         sent_whole = fitter.take(safe(_whole_items(primary, read_lines, ranks, cap)), cap=cap)
         whole_paths = {item.path for item in sent_whole}
-        # A named file too long to send whole: every definition in it, each in full, in the file's order.
+        # A named file too long to send whole: the definitions at and beside the places pointed at in it, else
+        # every one (_with_definitions_of).
         too_long = [w.path for w in wholes if w.indexed and w.path not in whole_paths and w.path in matches.named]
         matches = _with_definitions_of(matches, snapshot, too_long)
         # What the named definitions use comes next; of a file sent whole, its own text already shows it.
@@ -335,12 +336,11 @@ def _cut_long_excerpts(items: list[ContextItem], limit: int, counter, support_li
         cap = support_limit if support_limit is not None and item.score <= SUPPORT_SCORE else limit
         if tokens <= cap:
             continue
-        limit_here = cap
         lines = item.text.split("\n")
         start, end = item.lines
         # The text is the header line, two lines per enclosing scope, then the definition's own lines.
         own_from = len(lines) - (end - start + 1)
-        keep = max(own_from + 1, int(len(lines) * limit_here / tokens))
+        keep = max(own_from + 1, int(len(lines) * cap / tokens))
         last = start + keep - own_from - 1
         if item.focus is not None and item.focus > last:
             # The place pointed at is past the head: keep the definition's first line and the lines around it.

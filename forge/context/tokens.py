@@ -48,6 +48,11 @@ def encoding_for(litellm_model: str) -> str:
         return DEFAULT_ENCODING
 
 
+def count_for_model(litellm_model: str, texts: list[str]) -> list[int]:
+    """Each text's tokens with the tokenizer litellm uses for the model, offline."""
+    return TokenCounter(encoding_for(litellm_model)).count_many(texts)
+
+
 class TokenCounter:
     """Counts texts for one encoding, remembering counts in the index so a warm repository rarely loads it."""
 

@@ -16,8 +16,9 @@ def context_query(text: str, request: str) -> str:
     """What the context is built for: the task's text, and the whole request it was cut from when the task names
     no file, place or definition of its own ("write tests for it": the code is named in the part before)."""
     from forge.context.mentions import find_mentions
+    from forge.run.prompt import background
 
-    if not request.strip() or " ".join(request.split()) == " ".join(text.split()):
+    if not background(text, request):      # the task is all of the request
         return text
     mentions = find_mentions(text)
     if mentions.paths or mentions.locations or mentions.symbols:
@@ -56,9 +57,9 @@ def task_pack(loaded, root: Path, directory: Path, text: str, budget: int, failu
 
 def count_tokens(config, text: str, model: str) -> int:
     """Tokens of text with the model's tokenizer, as the context engine counts them."""
-    from forge.context.tokens import TokenCounter, encoding_for
+    from forge.context.tokens import count_for_model
 
-    return TokenCounter(encoding_for(config.models[model].litellm_model)).count(text)
+    return count_for_model(config.models[model].litellm_model, [text])[0]
 
 
 def context_budget(config, model: str, cap: bool = True) -> int:

@@ -1,30 +1,28 @@
 """The local model that splits a request where the rules are unsure (routing.decomposer): which one, and the call,
-routed through Caller like any other so that it is in the ledger. For analyse/graph.build_task_graph's decompose."""
+one recorded call (run/oneshot.py), in the ledger like any other. For analyse/graph.build_task_graph's decompose."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 
-def decomposer_model(config, unavailable: frozenset[str]) -> tuple[str | None, str]:
-    """(the model to ask, "") or (None, why there is none)."""
+def decomposer_model(config, unavailable: frozenset[str]) -> str | None:
+    """The model to ask: routing.decomposer's, or with "auto" the first usable local one; None for none."""
     wanted = config.routing.decomposer
     if wanted == "":
-        return None, 'routing.decomposer is "" (the rules alone)'
+        return None
     if wanted != "auto":
-        usable = config.models[wanted].enabled and wanted not in unavailable
-        return (wanted, "") if usable else (None, f"{wanted} (routing.decomposer) cannot be called here")
+        return wanted if config.models[wanted].enabled and wanted not in unavailable else None
     for name, model in config.models.items():
         local = model.tier == "local" or config.providers[model.provider].kind == "embedded"
         if local and model.enabled and name not in unavailable:
-            return name, ""
-    return None, "no local model can be called here"
+            return name
+    return None
 
 
 def local_decomposer(loaded, directory: Path, unavailable: frozenset[str]):
     """A decompose callable for build_task_graph, or None when no model may be asked (the graph notes why)."""
-    model, why = decomposer_model(loaded.config, unavailable)
+    model = decomposer_model(loaded.config, unavailable)
     if model is None:
         return None
 
@@ -44,24 +42,12 @@ def local_decomposer(loaded, directory: Path, unavailable: frozenset[str]):
 
 def _ask(config, directory: Path, model: str, messages: list[dict], request: str) -> tuple[str | None, str]:
     """The model's answer, or (None, what went wrong), as one recorded call with no retries."""
-    from forge import paths
-    from forge.call.caller import Caller
-    from forge.call.circuit import process_breaker
-    from forge.call.guard import SpendGuard
-    from forge.call.session import complete_task
     from forge.errors import ForgeError
-    from forge.ledger import Ledger
+    from forge.run.oneshot import recorded_call
 
     try:
-        with Ledger(paths.ledger_file()) as ledger:
-            root = paths.repo_root(directory)
-            run_id = ledger.start_run(f"decompose: {request[:200]}", str(root) if root else None)
-            task_id = ledger.add_task(run_id, "decompose", request[:500])
-            caller = Caller(config, ledger, run_id, directory, SpendGuard.from_ledger(config.budgets, ledger.db))
-            outcome = asyncio.run(complete_task([model], messages, caller, process_breaker(), task_id=task_id,
-                                                task_type="decompose", max_retries=0))
-            ledger.finish_task(task_id, "done" if outcome.ok else "failed")
-            ledger.finish_run(run_id, "done" if outcome.ok else "failed")
+        outcome = recorded_call(config, directory, [model], messages, title=f"decompose: {request[:200]}",
+                                task_type="decompose", description=request[:500])
     except ForgeError as error:
         return None, f"its call failed ({error.one_line()})"
     if not outcome.ok:
