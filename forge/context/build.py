@@ -9,6 +9,7 @@ Pure given its inputs: the index snapshot, a line reader and a token counter are
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,11 @@ SUPPORT_SCORE = SCORES["callee"]
 # The definitions beside a named one come with it (a change often runs on into the next), while so few
 # definitions are named that the request is specific.
 MOST_NAMED_FOR_NEIGHBOURS = 3
+# A test of the named code longer than this (about 1,500 tokens) is sent as the tests in it that use that code,
+# at most this many, a test class shorter than this many lines whole.
+SUPPORTING_WHOLE_CHARS = 6000
+MOST_TESTS_PER_FILE = 6
+SHORT_TEST_CLASS_LINES = 40
 # The signature outline after targeted text: this share of what the targeted text took, at least the floor; with
 # nothing targeted (a request in words only), this share of the budget.
 MAP_SHARE = 0.5
@@ -101,7 +107,7 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         matches = _with_definitions_of(matches, snapshot, too_long)
         # What the named definitions use comes next; of a file sent whole, its own text already shows it.
         callees = [t for t in callee_targets(snapshot.files, matches.targets, read_lines) if t.path not in whole_paths]
-        beside = [t for t in _neighbours(snapshot, matches.targets) if t.path not in whole_paths]
+        beside = [t for t in _neighbours(snapshot, matches.targets, callees) if t.path not in whole_paths]
         matches = Matches(matches.targets + callees + beside, matches.file_weights, matches.unmatched, matches.notes,
                           matches.named)
         excerpts = safe(_excerpts(snapshot, matches, ranks, read_lines))
@@ -112,8 +118,8 @@ def build_context(snapshot, req: ContextRequest, read_lines: LineReader, counter
         shown = fitter.take(named_first, cap=cap - used,
                             skip=lambda item, taken: _overlaps(item, sent_whole + taken))
         used = req.budget - fitter.left
-        tests = fitter.take(safe(_whole_items([w for w in wholes if w.supporting], read_lines, ranks, cap - used)),
-                            cap=cap - used)
+        tests = fitter.take(safe(_supporting_items([w for w in wholes if w.supporting], snapshot, read_lines, ranks,
+                                                   cap - used)), cap=cap - used)
         sent_whole += tests
         whole_paths |= {item.path for item in tests}
         used = req.budget - fitter.left
@@ -207,6 +213,50 @@ def _whole_items(wholes: list[WholeFile], read_lines: LineReader, ranks, cap: in
     return items
 
 
+def _supporting_items(wholes: list[WholeFile], snapshot, read_lines: LineReader, ranks, cap: int) -> list[ContextItem]:
+    """The tests of the named code: a short test file whole; a long one as its head (imports, fixtures' setup)
+    and the tests in it that use the named definitions, since the rest are not what the task must make pass."""
+    defs_of = {f.path: f.definitions for f in snapshot.files}
+    items = []
+    for whole in wholes:
+        lines = read_lines(whole.path)
+        if lines is None:
+            continue
+        if not whole.uses or sum(len(line) + 1 for line in lines) <= SUPPORTING_WHOLE_CHARS:
+            items += _whole_items([whole], read_lines, ranks, cap)
+            continue
+        rank = ranks.get(whole.path, 0.0)
+        for target in _tests_using(whole, defs_of.get(whole.path, []), lines):
+            item = _excerpt(target, defs_of.get(whole.path, []), read_lines, rank)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def _tests_using(whole: WholeFile, definitions, lines: list[str]) -> list[Target]:
+    """Of a long test file: its lines before the first definition, then its tests (a short test class whole, else
+    its methods) whose text says one of the named definitions' names, in file order, at most a few."""
+    rows = outline(definitions)
+    uses = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in sorted(whole.uses)) + r")\b")
+
+    def says(d) -> bool:
+        return bool(uses.search("\n".join(lines[d.start_line - 1:d.end_line])))
+
+    chosen = []
+    for depth, d in rows:
+        if depth == 0 and says(d) and (d.kind not in ("class", "struct", "impl", "module")
+                                       or d.end_line - d.start_line < SHORT_TEST_CLASS_LINES):
+            chosen.append(d)
+        elif depth == 1 and says(d) and not any(c.start_line <= d.start_line <= c.end_line for c in chosen):
+            chosen.append(d)
+    chosen = chosen[:MOST_TESTS_PER_FILE]
+    reason = f"{whole.reason}: the tests in it that use {', '.join(sorted(whole.uses)[:3])}"
+    first = min((d.start_line for _, d in rows), default=len(lines) + 1)
+    head = [Target(whole.path, None, SCORES["location"], f"{whole.reason}: its imports", lines=(1, first - 1))] \
+        if any(line.strip() for line in lines[:first - 1]) else []
+    return head + [Target(whole.path, d, SCORES["location"], reason) for d in chosen]
+
+
 def _with_definitions_of(matches: Matches, snapshot, paths: list[str]) -> Matches:
     """matches with definitions of paths as targets, below what the request names: every outermost one when
     nothing in the file is pointed at, else the definitions beside each place pointed at (a line, a named
@@ -249,13 +299,18 @@ def _with_word_matches(matches: Matches, snapshot, request: str, read_lines: Lin
     return Matches(targets, weights, matches.unmatched, matches.notes, matches.named)
 
 
-def _neighbours(snapshot, targets: list[Target]) -> list[Target]:
+def _neighbours(snapshot, targets: list[Target], callees: list[Target]) -> list[Target]:
     """The definitions beside the few named ones (their previous and next sibling), below what they use."""
     # The places a request or traceback points at (a test's frame aside: its neighbours are other tests), else
-    # the definitions it names, when they are few enough for the request to be specific.
+    # the definitions it names, when they are few enough for the request to be specific; a request that names
+    # only a test points at the code that test uses.
     located = [t for t in targets if t.definition is not None and t.score >= SCORES["location"]
                and not looks_like_test(t.path)]
-    named = located or [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
+    named = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
+    under_test = [t for t in callees if t.score == SCORES["under-test"]]
+    if named and under_test and all(looks_like_test(t.path) for t in named):
+        named = under_test
+    named = located or named
     if not named or len(named) > MOST_NAMED_FOR_NEIGHBOURS:
         return []
     defs_of = {f.path: f.definitions for f in snapshot.files}

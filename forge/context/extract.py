@@ -28,6 +28,9 @@ _FUNCTIONS = frozenset({"function", "method"})
 _TEMPLATE_ARGUMENTS = re.compile(r"<[^<>]*>")
 
 
+_STUB_BODIES = frozenset({"...", "pass"})
+
+
 class Definition(NamedTuple):
     name: str
     qualified: str      # Outer.inner: the chain of enclosing definitions and scopes
@@ -36,6 +39,15 @@ class Definition(NamedTuple):
     end_line: int
     signature: str
     local: bool         # inside a function body (not a top-level definition, nor a member of a class or scope)
+
+
+def is_stub(path: str, definition: Definition, lines: list[str]) -> bool:
+    """A declaration without code: a type stub file's definition, or a body of `...` or `pass` (typing
+    overloads before their implementation), on a line of its own or after the signature's colon."""
+    if path.endswith(".pyi"):
+        return True
+    last = lines[min(definition.end_line, len(lines)) - 1].strip() if lines else ""
+    return last in _STUB_BODIES or last.endswith((": ...", ":..."))
 
 
 @dataclass(frozen=True)

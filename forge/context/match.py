@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from forge.context.extract import Definition
+from forge.context.extract import Definition, is_stub
 from forge.context.files import looks_like_test
 from forge.context.mentions import Mentions
 
@@ -20,6 +20,8 @@ WHOLE_FILE = 10**9     # a target's last line meaning "to the end of the file"
 _MAX_IDENTIFIER_MATCHES = 12
 # A name called from a named definition and defined in more places than this (run, get) is no one callee.
 _MAX_CALLEE_DEFINERS = 2
+# What a named test calls is the code under test: a name defined in a few places still says where to look.
+_MAX_TESTED_DEFINERS = 4
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -198,17 +200,21 @@ def callee_targets(files, targets: list[Target], read_lines) -> list[Target]:
     lookup = _Lookup(files)
     strong = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
     have = {(t.path, t.definition.qualified if t.definition else None) for t in targets}
+    # A place in the code that the request points at (a traceback's frame) says where the change goes; what its
+    # test calls is then support, like any callee.
+    located = any(t.score >= SCORES["location"] and not looks_like_test(t.path) for t in targets)
     found: dict[tuple[str, str], Target] = {}
     for target in strong:
         lines = read_lines(target.path) or []
         d = target.definition
-        tested = looks_like_test(target.path) and d.name.startswith(("test", "Test"))
+        tested = looks_like_test(target.path) and d.name.startswith(("test", "Test")) and not located
         body = "\n".join(lines[d.start_line - 1:d.end_line])
         for word in dict.fromkeys(_WORD.findall(body)):
             if word == d.name or len(word) < 3:
                 continue
             hits = [(p, e) for p, e in lookup.by_name.get(word, []) if not e.local]
-            if not hits or len(hits) > _MAX_CALLEE_DEFINERS:
+            hits = _with_code(hits, read_lines) if tested else hits
+            if not hits or len(hits) > (_MAX_TESTED_DEFINERS if tested else _MAX_CALLEE_DEFINERS):
                 continue
             for path, callee in hits:
                 key = (path, callee.qualified)
@@ -218,3 +224,10 @@ def callee_targets(files, targets: list[Target], read_lines) -> list[Target]:
                     found[key] = (Target(path, callee, SCORES["under-test"], f"used by the test {d.qualified}")
                                   if tested else Target(path, callee, SCORES["callee"], f"used by {d.qualified}"))
     return list(found.values())
+
+
+def _with_code(hits: list[tuple[str, Definition]], read_lines) -> list[tuple[str, Definition]]:
+    """The definitions of a name that hold code, when some do: its typing overloads and .pyi stubs declare the
+    same function, so they neither make a name ambiguous nor need sending beside it."""
+    code = [(path, d) for path, d in hits if not is_stub(path, d, read_lines(path) or [])]
+    return code or hits

@@ -41,6 +41,8 @@ _DOTTED = re.compile(r"\b([A-Za-z_]\w*(?:(?:\.|::|#)[A-Za-z_]\w*)+)\b(?!\.\w)")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(\)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TEST_NAME = re.compile(r"\b(test_\w+|Test\w+)\b")
+# The source line a Python traceback quotes under a frame: the frame already says where it is.
+_QUOTED_SOURCE = re.compile(r'(File "[^"\n]+", line \d+[^\n]*\n)(?![ \t]*File ")([ \t]+[^\n]*)')
 
 # Words of prose that are also common definition names; they count only when written like code. The second part
 # is what tool output says around its locations (Traceback (most recent call last), File "x", line 3, Error):
@@ -87,6 +89,10 @@ def find_mentions(text: str) -> Mentions:
         _add(found.paths, _clean_path(match.group(1)))
     # The words of a path name the file, not definitions: blank them before looking for symbols and words.
     text = _PATH.sub(lambda m: " " * len(m.group(0)), text)
+    # A quoted source line is the code at a located frame, not the user's words: a call or ``name`` in it (a
+    # docstring's markup, `result = run()`) is at most a word, never a named definition.
+    quoted = [m.group(2) for m in _QUOTED_SOURCE.finditer(text)]
+    text = _QUOTED_SOURCE.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     for match in _BACKTICKED.finditer(text):
         for word in _symbol_parts(match.group(1)):
             _add(found.symbols, word)
@@ -104,6 +110,9 @@ def find_mentions(text: str) -> Mentions:
         if _looks_like_code(word):
             _add(found.symbols, word)
         elif len(word) >= 3 and word.lower() not in STOPWORDS:
+            _add(found.identifiers, word)
+    for word in _WORD.findall("\n".join(quoted)):
+        if len(word) >= 3 and word.lower() not in STOPWORDS and word not in found.symbols:
             _add(found.identifiers, word)
     # "topological sort" may mean topological_sort.
     lowered = [w.lower() for w in words]

@@ -11,13 +11,13 @@ import math
 import re
 from collections import Counter
 
+from forge.context.extract import is_stub
 from forge.context.files import looks_like_test
 from forge.context.mentions import STOPWORDS
 
 # The part of a definition that says what it does: its signature, docstring and the first lines of its body.
 HEAD_LINES = 40
 _K1, _B = 1.2, 0.75
-_STUB_BODIES = frozenset({"...", ") -> None: ...", "pass"})
 _TOKEN = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 # Words too common in code to tell one definition from another, beside the prose stopwords.
 _CODE_COMMON = frozenset("""self cls none true false return def class import from str int bool any optional list
@@ -68,7 +68,7 @@ def search_definitions(files, request: str, read_lines, limit: int = 3) -> list[
         if lines is None:
             continue
         # Typing overloads are stubs (a body of `...`) before the implementation: only the code is a candidate.
-        stubs = {d for d in definitions if lines[min(d.end_line, len(lines)) - 1].strip() in _STUB_BODIES}
+        stubs = {d for d in definitions if is_stub(f.path, d, lines)}
         has_code = {d.qualified for d in definitions if d not in stubs}
         for d in definitions:
             if d in stubs and d.qualified in has_code:

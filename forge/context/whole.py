@@ -29,6 +29,7 @@ class WholeFile:
     reason: str
     indexed: bool
     supporting: bool = False    # a test of the named code: sent after the named code's own text, as room allows
+    uses: frozenset[str] = frozenset()   # of a supporting test: the named definitions it must exercise
 
 
 def whole_files(files, mentions_paths: list[str], matches, ranks: dict[str, float], request: str,
@@ -37,9 +38,9 @@ def whole_files(files, mentions_paths: list[str], matches, ranks: dict[str, floa
     indexed = {f.path for f in files}
     chosen: dict[str, WholeFile] = {}
 
-    def add(path: str, reason: str, supporting: bool = False) -> None:
+    def add(path: str, reason: str, supporting: bool = False, uses: frozenset[str] = frozenset()) -> None:
         if path not in chosen:
-            chosen[path] = WholeFile(path, reason, path in indexed, supporting)
+            chosen[path] = WholeFile(path, reason, path in indexed, supporting, uses)
 
     for path in matches.named:
         add(path, "the request names this file")
@@ -57,7 +58,7 @@ def whole_files(files, mentions_paths: list[str], matches, ranks: dict[str, floa
     # With definitions named, a test that never says their names is not one the task must make pass.
     tests = sorted((p for p in tests if uses[p] or not names), key=lambda p: (-uses[p], -ranks.get(p, 0.0)))
     for path in tests[:_MOST_AFFECTED_TESTS]:
-        add(path, "a test of what the request names (imports it)", supporting=True)
+        add(path, "a test of what the request names (imports it)", supporting=True, uses=frozenset(names))
     if _SPEAKS_OF_TESTS.search(request) and not code:
         tests = sorted((f.path for f in files if looks_like_test(f.path)), key=lambda p: -ranks.get(p, 0.0))
         for test in tests[:_GUESSED_TESTS]:
