@@ -225,9 +225,9 @@ def _supporting_items(wholes: list[WholeFile], snapshot, read_lines: LineReader,
         if not whole.uses or sum(len(line) + 1 for line in lines) <= SUPPORTING_WHOLE_CHARS:
             items += _whole_items([whole], read_lines, ranks, cap)
             continue
-        rank = ranks.get(whole.path, 0.0)
-        for target in _tests_using(whole, defs_of.get(whole.path, []), lines):
-            item = _excerpt(target, defs_of.get(whole.path, []), read_lines, rank)
+        rank, definitions = ranks.get(whole.path, 0.0), defs_of.get(whole.path, [])
+        for target in _tests_using(whole, definitions, lines):
+            item = _excerpt(target, definitions, read_lines, rank)
             if item is not None:
                 items.append(item)
     return items
@@ -308,9 +308,8 @@ def _neighbours(snapshot, targets: list[Target], callees: list[Target]) -> list[
                and not looks_like_test(t.path)]
     named = [t for t in targets if t.definition is not None and t.score >= SCORES["symbol"] * 0.5]
     under_test = [t for t in callees if t.score == SCORES["under-test"]]
-    if named and under_test and all(looks_like_test(t.path) for t in named):
-        named = under_test
-    named = located or named
+    only_tests = named and all(looks_like_test(t.path) for t in named)
+    named = located or (under_test if only_tests and under_test else named)
     if not named or len(named) > MOST_NAMED_FOR_NEIGHBOURS:
         return []
     defs_of = {f.path: f.definitions for f in snapshot.files}

@@ -26,8 +26,7 @@ _CONTAINERS = frozenset({"class", "struct", "trait", "interface", "impl", "enum"
 # A definition inside one of these is local to a function body.
 _FUNCTIONS = frozenset({"function", "method"})
 _TEMPLATE_ARGUMENTS = re.compile(r"<[^<>]*>")
-
-
+# The whole body of a declaration without code (a typing overload, an abstract stub).
 _STUB_BODIES = frozenset({"...", "pass"})
 
 
